@@ -1,0 +1,258 @@
+"""``Module``: the base class of every layer, activation, loss and model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from nnlib._validation import as_array
+from nnlib.parameter import Parameter
+
+__all__ = ["Module"]
+
+Array = NDArray[np.floating[Any]]
+
+
+class Module:
+    r"""Base class for everything with a forward and a backward pass.
+
+    A subclass implements :meth:`forward`, which computes the output and
+    caches what the backward pass will need, and :meth:`backward`, which takes
+    :math:`\partial L / \partial y` (``grad_output``, the gradient of the loss
+    with respect to the module's output), **adds** the gradients with respect
+    to its parameters into their ``.grad`` and **returns**
+    :math:`\partial L / \partial x`, the gradient with respect to its (first)
+    input. Calling the module, ``module(x)``, runs ``forward``.
+
+    Attributes that are :class:`~nnlib.Parameter` or ``Module`` instances are
+    registered automatically, in assignment order, so :meth:`parameters`,
+    :meth:`named_parameters`, :meth:`state_dict`, :meth:`train` and
+    :meth:`zero_grad` reach every submodule.
+
+    Attributes
+    ----------
+    training : bool
+        True in training mode (the default), False after :meth:`eval`.
+        Modules such as ``Dropout`` behave differently in the two modes.
+
+    Notes
+    -----
+    Differences from PyTorch: ``torch.nn.Module`` relies on autograd, so it
+    has no ``backward`` method; the graph of operations recorded during the
+    forward pass is differentiated automatically. Here each module implements
+    its own ``backward``, which is exactly what the chapter on
+    backpropagation derives. A module caches only its **last** forward pass:
+    call ``backward`` once per ``forward``, in reverse order of the forward
+    calls. Buffers, hooks and devices do not exist in nnlib.
+
+    Examples
+    --------
+    >>> class Scale(Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.a = Parameter(np.array([2.0]))
+    ...     def forward(self, x):
+    ...         self._x = x
+    ...         return self.a.data * x
+    ...     def backward(self, grad_output):
+    ...         self.a.accumulate_grad(np.array([np.sum(grad_output * self._x)]))
+    ...         return grad_output * self.a.data
+    >>> m = Scale()
+    >>> m(np.array([1.0, 3.0]))
+    array([2., 6.])
+    >>> m.backward(np.ones(2))
+    array([2., 2.])
+    >>> m.a.grad
+    array([4.])
+    """
+
+    training: bool
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "training", True)
+
+    # -- registration -----------------------------------------------------
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if "_parameters" not in self.__dict__:
+            raise RuntimeError(
+                f"{type(self).__name__}: assign attributes only after calling "
+                "super().__init__() in __init__"
+            )
+        params: dict[str, Parameter] = self.__dict__["_parameters"]
+        modules: dict[str, Module] = self.__dict__["_modules"]
+        params.pop(name, None)
+        modules.pop(name, None)
+        if isinstance(value, Parameter):
+            params[name] = value
+        elif isinstance(value, Module):
+            modules[name] = value
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        self.__dict__["_parameters"].pop(name, None)
+        self.__dict__["_modules"].pop(name, None)
+        object.__delattr__(self, name)
+
+    # -- the two passes -----------------------------------------------------
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """Compute the output; subclasses override this."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement forward")
+
+    def backward(self, grad_output: Any) -> Any:
+        r"""Given :math:`\partial L/\partial y`, return :math:`\partial L/\partial x`.
+
+        Subclasses override this; it must also add parameter gradients into
+        each parameter's ``.grad``.
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not implement backward")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    # -- traversal ----------------------------------------------------------
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """Yield ``(name, module)`` for each direct submodule."""
+        yield from self.__dict__["_modules"].items()
+
+    def children(self) -> Iterator[Module]:
+        """Yield each direct submodule."""
+        for _, module in self.named_children():
+            yield module
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """Yield ``(qualified name, module)`` for this module and all below it."""
+        yield prefix, self
+        for name, child in self.named_children():
+            yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
+
+    def modules(self) -> Iterator[Module]:
+        """Yield this module and every module below it."""
+        for _, module in self.named_modules():
+            yield module
+
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
+        """Yield ``(qualified name, parameter)`` pairs, e.g. ``("0.weight", p)``.
+
+        A parameter shared by two submodules is yielded once, under its first
+        name, as in PyTorch.
+        """
+        seen: set[int] = set()
+        owners = self.named_modules(prefix) if recurse else iter([(prefix, self)])
+        for module_name, module in owners:
+            for name, param in module.__dict__["_parameters"].items():
+                if id(param) in seen:
+                    continue
+                seen.add(id(param))
+                yield (f"{module_name}.{name}" if module_name else name), param
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Yield every parameter of this module (and, by default, its submodules)."""
+        for _, param in self.named_parameters(recurse=recurse):
+            yield param
+
+    # -- modes and gradients ---------------------------------------------------
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (``mode=True``) or evaluation mode on every submodule.
+
+        Returns the module itself, so ``model.train()`` can be chained.
+        """
+        if not isinstance(mode, bool):
+            raise TypeError(f"{type(self).__name__}.train: mode must be a bool, got {mode!r}")
+        for module in self.modules():
+            object.__setattr__(module, "training", mode)
+        return self
+
+    def eval(self) -> Module:
+        """Set evaluation mode; the same as ``train(False)``."""
+        return self.train(False)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset the gradients of all parameters.
+
+        Parameters
+        ----------
+        set_to_none : bool, default True
+            Set ``.grad`` to None (PyTorch's default) rather than to zeros.
+            Optimizers skip parameters whose gradient is None.
+        """
+        for param in self.parameters():
+            if set_to_none:
+                param.grad = None
+            elif param.grad is not None:
+                param.grad.fill(0.0)
+
+    # -- saving and loading ------------------------------------------------------
+
+    def state_dict(self) -> dict[str, Array]:
+        """Return a copy of every parameter's value, keyed by qualified name."""
+        return {name: param.data.copy() for name, param in self.named_parameters()}
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> None:
+        """Copy values from ``state_dict`` into this module's parameters.
+
+        Parameters
+        ----------
+        state_dict : mapping of str to array_like
+            As returned by :meth:`state_dict`.
+        strict : bool, default True
+            Require the keys to match exactly. With ``strict=False`` missing
+            and unexpected keys are ignored; shapes must match either way.
+
+        Raises
+        ------
+        ValueError
+            Listing every missing key, unexpected key and mis-shaped entry,
+            all at once. Nothing is loaded unless everything fits.
+        """
+        owner = f"{type(self).__name__}.load_state_dict"
+        own = dict(self.named_parameters())
+        missing = [key for key in own if key not in state_dict]
+        unexpected = [key for key in state_dict if key not in own]
+        problems: list[str] = []
+        if strict and missing:
+            problems.append("missing keys: " + ", ".join(missing))
+        if strict and unexpected:
+            problems.append("unexpected keys: " + ", ".join(unexpected))
+        converted: dict[str, Array] = {}
+        for key, param in own.items():
+            if key not in state_dict:
+                continue
+            value = as_array(state_dict[key], f"entry {key!r}", owner)
+            if value.shape != param.data.shape:
+                problems.append(
+                    f"{key}: shape {value.shape} in the state, {param.data.shape} in the model"
+                )
+            converted[key] = value
+        if problems:
+            raise ValueError(f"{owner}: the state does not fit the model; " + "; ".join(problems))
+        for key, value in converted.items():
+            own[key].data[...] = value
+
+    # -- display ----------------------------------------------------------------
+
+    def extra_repr(self) -> str:
+        """Hyperparameters shown inside the parentheses of ``repr``; override it."""
+        return ""
+
+    def __repr__(self) -> str:
+        children = list(self.named_children())
+        extra = self.extra_repr()
+        if not children:
+            return f"{type(self).__name__}({extra})"
+        lines = [extra] if extra else []
+        for name, child in children:
+            child_text = repr(child).replace("\n", "\n  ")
+            lines.append(f"({name}): {child_text}")
+        body = "\n  ".join(lines)
+        return f"{type(self).__name__}(\n  {body}\n)"

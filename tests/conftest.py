@@ -1,0 +1,36 @@
+"""Shared test settings: tolerances, Hypothesis profile, helpers.
+
+Tolerances are named once here. Against SymPy (evaluated in high precision
+with mpmath, so the reference is never the weaker side) we ask for float64
+round-off: ``SYMPY_RTOL``, with ``SYMPY_ATOL`` only for values that are
+exactly 0. Central differences with step ``FD_H`` carry an error of about
+h² + ε/h, so they are a cross-check with looser ``FD_RTOL``/``FD_ATOL``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+from hypothesis import HealthCheck, settings
+
+SYMPY_RTOL = 1e-12
+SYMPY_ATOL = 1e-300
+FD_H = 1e-6
+FD_RTOL = 1e-6
+FD_ATOL = 1e-9
+
+# Property tests are derandomized: the same examples every run, in CI and locally.
+settings.register_profile(
+    "book",
+    derandomize=True,
+    deadline=None,
+    max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "100")),
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("book")
+
+
+def central_difference(f, x: np.ndarray, h: float = FD_H) -> np.ndarray:
+    """Element-wise central difference (f(x + h) - f(x - h)) / 2h of an element-wise f."""
+    return (f(x + h) - f(x - h)) / (2.0 * h)
