@@ -36,8 +36,10 @@ class GradcheckResult:
         entries (entries where both are below ``atol`` count as 0).
     worst : str
         Where that error occurred, e.g. ``"weight[2, 0]"`` or ``"input 0[3]"``.
-    analytic, numeric : float
-        The two values at that place.
+    analytic : float
+        The analytic partial derivative at that place.
+    numeric : float
+        The finite-difference estimate at that place.
     num_checked : int
         How many partial derivatives were compared.
     """
@@ -110,8 +112,10 @@ def gradcheck(
         drawn with ``rng`` (a scalar 1.0 for a scalar output).
     eps : float, default 1e-6
         The step :math:`h`.
-    atol, rtol : float, default 1e-5 and 1e-3
-        Tolerances, as in ``torch.autograd.gradcheck``.
+    atol : float, default 1e-5
+        Absolute tolerance, as in ``torch.autograd.gradcheck``.
+    rtol : float, default 1e-3
+        Relative tolerance, as in ``torch.autograd.gradcheck``.
     raise_exception : bool, default True
         Raise :class:`GradcheckError` on failure instead of returning a
         result whose ``passed`` is False.

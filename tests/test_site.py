@@ -1,0 +1,162 @@
+"""Every page of the built site, loaded in a real headless browser.
+
+The site is served from ``_build/html`` on 127.0.0.1 and each page is opened
+in Chromium (Debian's package, driven by Playwright without downloading a
+browser). A page fails on any console error, failed request, HTTP error,
+request to a host other than this machine, or math left unrendered.
+
+Set ``NNLIB_SKIP_BROWSER=1`` to skip these checks on a machine without
+Chromium (for example when only the library matters to you); CI never sets it.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HTML = ROOT / "_build" / "html"
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser")
+SKIP_DIRS = {"_static", "_sources", "_images", "_downloads"}
+
+pytestmark = pytest.mark.browser
+
+
+def _pages() -> list[Path]:
+    if not HTML.is_dir():
+        return []
+    return sorted(
+        path
+        for path in HTML.rglob("*.html")
+        if not SKIP_DIRS.intersection(path.relative_to(HTML).parts)
+    )
+
+
+PAGES = _pages()
+
+
+def _chromium() -> str:
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    if os.environ.get("NNLIB_SKIP_BROWSER") == "1":
+        pytest.skip("NNLIB_SKIP_BROWSER=1: browser checks skipped")
+    pytest.fail(
+        "Chromium is not installed, so the site cannot be checked in a browser. Install it "
+        "with 'sudo apt-get install chromium' (Debian/Ubuntu), or set NNLIB_SKIP_BROWSER=1 "
+        "to skip these checks."
+    )
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    executable = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def test_site_was_built() -> None:
+    assert (HTML / "index.html").is_file(), f"no site in {HTML}; run 'make book' first"
+    names = {page.relative_to(HTML).as_posix() for page in PAGES}
+    for chapter in ("intro", "checking", "api", "bibliography"):
+        assert f"chapters/{chapter}.html" in names, f"chapters/{chapter}.html was not built"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(HTML).as_posix())
+def test_page_loads_cleanly(page: Path, server: str, browser: object) -> None:
+    relative = page.relative_to(HTML).as_posix()
+    context = browser.new_context()  # type: ignore[attr-defined]
+    # The theme stores the reader's light/dark choice in localStorage; on a
+    # fresh profile it logs an error about the empty value before falling back
+    # to "auto". A returning reader has it set, which is what we load as.
+    context.add_init_script("localStorage.setItem('mode', 'auto');")
+    tab = context.new_page()
+    problems: list[str] = []
+
+    def on_request(request: object) -> None:
+        url = request.url  # type: ignore[attr-defined]
+        host = urlparse(url).hostname
+        if url.startswith(("data:", "blob:", "about:")):
+            return
+        if host != "127.0.0.1":
+            problems.append(f"request to another host: {url}")
+
+    def on_response(response: object) -> None:
+        status = response.status  # type: ignore[attr-defined]
+        if status >= 400:
+            problems.append(f"HTTP {status} for {response.url}")  # type: ignore[attr-defined]
+
+    tab.on("request", on_request)
+    tab.on("response", on_response)
+    tab.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} {r.failure}"))
+    tab.on(
+        "console",
+        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+    )
+    tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    try:
+        tab.goto(f"{server}/{relative}", wait_until="load")
+        html = page.read_text(encoding="utf-8")
+        has_math = 'class="math' in html or "\\(" in html
+        if has_math:
+            tab.wait_for_function(
+                "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                timeout=20000,
+            )
+            tab.evaluate("() => MathJax.startup.promise")
+            rendered = tab.locator("mjx-container").count()
+            errors = tab.locator("mjx-merror").count()
+            assert rendered > 0, f"{relative}: has math but MathJax rendered none"
+            assert errors == 0, f"{relative}: {errors} formulas failed to render"
+            leftover = tab.evaluate(
+                "() => Array.from(document.querySelectorAll('.math'))"
+                ".filter(e => !e.querySelector('mjx-container')).length"
+            )
+            assert leftover == 0, f"{relative}: {leftover} formulas were left as raw TeX"
+        tab.wait_for_load_state("networkidle")
+    finally:
+        context.close()
+    assert not problems, f"{relative}:\n" + "\n".join(problems)
