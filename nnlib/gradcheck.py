@@ -146,6 +146,7 @@ def gradcheck(
 
     Examples
     --------
+    >>> import numpy as np
     >>> square = lambda x: x**2
     >>> bool(gradcheck(square, np.array([1.0, -2.0]), backward=lambda g, x: 2 * x * g))
     True

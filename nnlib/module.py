@@ -50,6 +50,8 @@ class Module:
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from nnlib import Module, Parameter
     >>> class Scale(Module):
     ...     def __init__(self):
     ...         super().__init__()

@@ -40,6 +40,7 @@ class Parameter:
 
     Examples
     --------
+    >>> import numpy as np
     >>> p = Parameter([1.0, 2.0])
     >>> p.accumulate_grad(np.array([0.5, 0.5]))
     >>> p.accumulate_grad(np.array([0.5, 0.5]))
