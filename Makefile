@@ -31,13 +31,12 @@ book: $(STAMP)  ## build the website into _build/html (warnings are errors)
 	@echo
 	@echo "The book is in $(CURDIR)/$(HTML)/index.html ('make serve' serves it on 127.0.0.1:$(PORT))."
 
-test: $(STAMP)  ## run every test: library, notebooks (nbval), lint, types, built site in a browser
-	@test -f $(HTML)/index.html || $(MAKE) --no-print-directory book
-	$(BIN)/python -m pytest tests chapters --nbval --nbval-current-env \
+test: book  ## build the book, then run every test: library, notebooks (nbval), lint, types, site in a browser
+	$(BIN)/python -m pytest nnlib tests chapters --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --ignore=_build -p no:cacheprovider
 
 test-lib: $(STAMP)  ## only the library's unit tests (fast)
-	$(BIN)/python -m pytest tests --ignore=tests/test_site.py -p no:cacheprovider
+	$(BIN)/python -m pytest nnlib tests --ignore=tests/test_site.py -p no:cacheprovider
 
 lint: $(STAMP)  ## ruff and mypy on their own
 	$(BIN)/ruff check .
