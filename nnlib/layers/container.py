@@ -1,0 +1,126 @@
+r"""``Sequential``: a chain of modules, run forward in order and backward in reverse."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, overload
+
+from nnlib.module import Module
+
+__all__ = ["Sequential"]
+
+
+class Sequential(Module):
+    r"""Apply modules one after another: :math:`f = f_K \circ \dots \circ f_2 \circ f_1`.
+
+    Parameters
+    ----------
+    *modules : Module
+        The stages, in forward order; they are registered as submodules named
+        ``"0"``, ``"1"``, ... (so a state dict has keys like ``"0.weight"``).
+        A single mapping of names to modules (e.g. an ``OrderedDict``) names
+        them instead.
+
+    Notes
+    -----
+    With :math:`h_0 = x` and :math:`h_k = f_k(h_{k-1})`, the chain rule gives
+    the backward recursion
+
+    .. math:: \frac{\partial L}{\partial h_{k-1}} =
+              \Big(\frac{\partial h_k}{\partial h_{k-1}}\Big)^{\!\top}
+              \frac{\partial L}{\partial h_k}, \qquad k = K, \dots, 1,
+
+    where each factor is applied by ``f_k.backward`` without ever forming the
+    Jacobian: :meth:`backward` hands each module's returned gradient to the
+    module before it. Each stage validates its own input, once per call.
+
+    Differences from PyTorch: PyTorch needs no ``backward`` here (autograd
+    records the chain); ``insert``, ``extend`` and ``pop`` are not provided.
+    Indexing with an int returns the module, with a slice a new
+    ``Sequential`` sharing the same modules, as in PyTorch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnlib.layers import Linear
+    >>> model = Sequential(Linear(4, 3, rng=0), Linear(3, 2, rng=1))
+    >>> len(model), model[0]
+    (2, Linear(in_features=4, out_features=3, bias=True))
+    >>> model(np.ones((5, 4))).shape
+    (5, 2)
+    >>> model.backward(np.ones((5, 2))).shape
+    (5, 4)
+    >>> sorted(model.state_dict())
+    ['0.bias', '0.weight', '1.bias', '1.weight']
+    """
+
+    def __init__(self, *modules: Module | Mapping[str, Module]) -> None:
+        super().__init__()
+        items: list[tuple[Any, Any]]
+        if len(modules) == 1 and isinstance(modules[0], Mapping):
+            items = list(modules[0].items())
+        else:
+            items = [(str(index), module) for index, module in enumerate(modules)]
+        for name, module in items:
+            self._register(name, module)
+
+    def _register(self, name: Any, module: Any) -> None:
+        if not isinstance(module, Module):
+            raise TypeError(
+                f"Sequential: stage {name!r} is a {type(module).__name__}; expected a Module"
+            )
+        if not isinstance(name, str) or not name or "." in name:
+            raise ValueError(
+                f"Sequential: stage name {name!r} is not valid; expected a non-empty str "
+                "without '.'"
+            )
+        if name in self.__dict__["_modules"]:
+            raise ValueError(
+                f"Sequential: stage name {name!r} is used twice; expected unique names"
+            )
+        setattr(self, name, module)
+
+    def append(self, module: Module) -> Sequential:
+        """Add ``module`` at the end (named by its position); return ``self``."""
+        self._register(str(len(self)), module)
+        return self
+
+    def __len__(self) -> int:
+        return len(self.__dict__["_modules"])
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self.__dict__["_modules"].values())
+
+    @overload
+    def __getitem__(self, index: int) -> Module: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequential: ...
+
+    def __getitem__(self, index: int | slice) -> Module | Sequential:
+        items = list(self.__dict__["_modules"].items())
+        if isinstance(index, slice):
+            return Sequential(dict(items[index]))
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise TypeError(
+                f"Sequential: index must be an int or a slice, got {type(index).__name__}"
+            )
+        if not -len(items) <= index < len(items):
+            raise IndexError(
+                f"Sequential: index {index} is out of range for {len(items)} stages; "
+                f"expected an index in [{-len(items)}, {len(items)})"
+            )
+        module: Module = items[index][1]
+        return module
+
+    def forward(self, input: Any) -> Any:
+        """Feed ``input`` through every stage in order; return the last output."""
+        for module in self.__dict__["_modules"].values():
+            input = module(input)
+        return input
+
+    def backward(self, grad_output: Any) -> Any:
+        r"""Pass :math:`\partial L/\partial y` back through the stages in reverse order."""
+        for module in reversed(self.__dict__["_modules"].values()):
+            grad_output = module.backward(grad_output)
+        return grad_output
