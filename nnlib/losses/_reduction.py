@@ -1,0 +1,111 @@
+r"""Reductions and the base class shared by every loss.
+
+A loss first computes one value :math:`\ell_i` per element (or per sample);
+``reduction`` then decides what is returned, exactly as in PyTorch:
+
+* ``'none'``: the array of :math:`\ell_i`;
+* ``'sum'``: :math:`\sum_i \ell_i`;
+* ``'mean'``: :math:`\sum_i \ell_i / D`, where the divisor :math:`D` is the
+  number of elements, or, for losses with class weights, the sum of the
+  weights of the targets that count (see each loss).
+
+The backward pass needs :math:`\partial L/\partial \ell_i`, which is
+``grad_output`` itself for ``'none'``, ``grad_output`` for ``'sum'`` and
+``grad_output / D`` for ``'mean'``: :func:`upstream` returns it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, cast
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from nnlib._validation import check_choice, check_forward_done, check_grad_output
+from nnlib.module import Module
+
+__all__ = ["REDUCTIONS", "GradFn", "Reduction", "check_reduction", "reduce", "upstream"]
+
+Array = NDArray[np.floating[Any]]
+Reduction = Literal["none", "mean", "sum"]
+REDUCTIONS: tuple[str, ...] = ("none", "mean", "sum")
+GradFn = Callable[[Array], Array]
+"""Maps ``grad_output`` (checked, shape of the output) to the input gradient."""
+
+
+def check_reduction(reduction: Any, owner: str, choices: Sequence[str] = REDUCTIONS) -> str:
+    """Return ``reduction`` if it is one of ``choices``, else raise ``ValueError``."""
+    if not isinstance(reduction, str):
+        raise TypeError(
+            f"{owner}: reduction must be a string, one of {', '.join(map(repr, choices))}; "
+            f"got {reduction!r}"
+        )
+    return check_choice(reduction, tuple(choices), "reduction", owner)
+
+
+def reduce(loss: Array, reduction: str, divisor: float) -> Array:
+    """Apply ``reduction`` to the per-element losses ``loss``.
+
+    ``'mean'`` divides the sum by ``divisor``. The result keeps ``loss``'s
+    dtype and is a 0-d array for ``'mean'`` and ``'sum'``.
+    """
+    if reduction == "none":
+        return loss
+    total = np.sum(loss)
+    if reduction == "mean":
+        total = total / divisor
+    return np.asarray(total, dtype=loss.dtype)
+
+
+def upstream(grad_output: Array, reduction: str, divisor: float) -> Array:
+    r""":math:`\partial L/\partial \ell_i` given ``grad_output`` = :math:`\partial J/\partial L`.
+
+    Shape of the ``'none'`` output for ``'none'``, a 0-d array otherwise.
+    """
+    if reduction == "mean":
+        return np.asarray(grad_output / divisor)
+    return grad_output
+
+
+class _Loss(Module):
+    """Base class: ``loss(input, target)`` runs the forward pass, then ``backward()``.
+
+    Subclasses implement ``_compute(input, target)``, returning the output and
+    a function that maps a checked ``grad_output`` to the input gradient.
+    Functional forms call the same kernels, so class and function agree.
+    """
+
+    reduction: str
+
+    def __init__(self, reduction: str, choices: Sequence[str] = REDUCTIONS) -> None:
+        super().__init__()
+        self.reduction = check_reduction(reduction, type(self).__name__, choices)
+        self._grad_fn: GradFn | None = None
+        self._output_shape: tuple[int, ...] = ()
+
+    def _compute(self, input: ArrayLike, target: ArrayLike) -> tuple[Array, GradFn]:
+        raise NotImplementedError  # pragma: no cover
+
+    def forward(self, input: ArrayLike, target: ArrayLike) -> Array:
+        """Return the loss of ``input`` against ``target`` and cache for backward."""
+        output, grad_fn = self._compute(input, target)
+        self._grad_fn = grad_fn
+        self._output_shape = output.shape
+        return output
+
+    def backward(self, grad_output: ArrayLike = 1.0) -> Array:
+        r"""Return :math:`\partial J/\partial\,\text{input}` for the last forward call.
+
+        ``grad_output`` is :math:`\partial J/\partial L`: a scalar for
+        ``'mean'`` and ``'sum'`` (1.0 when the loss is the objective), an
+        array of the output's shape for ``'none'``.
+        """
+        owner = type(self).__name__
+        grad_fn = self._grad_fn
+        check_forward_done(grad_fn, owner)
+        grad = check_grad_output(grad_output, self._output_shape, owner)
+        return cast(GradFn, grad_fn)(grad)
+
+    def extra_repr(self) -> str:
+        return f"reduction={self.reduction!r}"
