@@ -4,7 +4,7 @@ Each part is derived, implemented and verified in a chapter of the book
 *Neural networks from first principles*; names and defaults follow PyTorch.
 """
 
-from nnlib import data, init, layers, serialization
+from nnlib import data, init, layers, serialization, train
 from nnlib.gradcheck import GradcheckError, GradcheckResult, gradcheck
 from nnlib.layers import Dropout, Flatten, Linear, Sequential
 from nnlib.module import Module
@@ -30,4 +30,5 @@ __all__ = [
     "load",
     "save",
     "serialization",
+    "train",
 ]

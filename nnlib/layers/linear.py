@@ -10,7 +10,13 @@ from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from nnlib import init
 from nnlib._random import RNGLike, as_generator
-from nnlib._validation import as_array, check_finite, check_forward_done, check_int
+from nnlib._validation import (
+    as_array,
+    check_finite,
+    check_forward_done,
+    check_grad_output,
+    check_int,
+)
 from nnlib.module import Module
 from nnlib.parameter import Parameter
 
@@ -140,8 +146,8 @@ class Linear(Module):
             bound = 1.0 / math.sqrt(self.in_features)
             self.bias = Parameter(np.zeros(self.out_features, dtype=resolved))
             init.uniform_(self.bias, -bound, bound, rng=generator)
-        self._input: Array | None = None  # the last input, as (N, in_features)
-        self._input_shape: tuple[int, ...] = ()
+        # The last forward pass: its input as rows (N, in_features) and its shape.
+        self._cache: tuple[Array, tuple[int, ...]] | None = None
 
     def forward(self, input: ArrayLike) -> Array:
         r"""Return :math:`x W^\top + b` for ``input`` of shape :math:`(*, n_{in})`."""
@@ -152,36 +158,27 @@ class Linear(Module):
                 f"Linear: input of shape {x.shape} has {got}; expected in_features = "
                 f"{self.in_features} in the last dimension, shape (*, {self.in_features})"
             )
-        weight = self.weight.data
-        x = _cast(x, weight.dtype, "input", "Linear")
-        rows = x.reshape(-1, self.in_features)
-        out = rows @ weight.T
+        x = _cast(x, self.weight.data.dtype, "input", "Linear")
+        rows = x.reshape(-1, self.in_features)  # leading dimensions flattened: (N, in)
+        out = rows @ self.weight.data.T
         if self.bias is not None:
             out += self.bias.data
-        self._input = rows
-        self._input_shape = x.shape
-        return out.reshape(*x.shape[:-1], self.out_features)
+        self._cache = (rows, x.shape)
+        return out if x.ndim == 2 else out.reshape(*x.shape[:-1], self.out_features)
 
     def backward(self, grad_output: ArrayLike) -> Array:
         r"""Add :math:`G^\top X`, :math:`\sum_n G_n` to the grads; return :math:`G W`."""
-        check_forward_done(self._input, "Linear")
-        rows = cast(Array, self._input)
-        expected = (*self._input_shape[:-1], self.out_features)
-        grad = as_array(grad_output, "grad_output", "Linear.backward")
-        if grad.shape != expected:
-            raise ValueError(
-                f"Linear.backward: grad_output has shape {grad.shape}; expected the shape of "
-                f"the forward output, {expected}"
-            )
+        check_forward_done(self._cache, "Linear")
+        rows, input_shape = cast(tuple[Array, tuple[int, ...]], self._cache)
+        grad = check_grad_output(grad_output, (*input_shape[:-1], self.out_features), "Linear")
         weight = self.weight.data
-        g = _cast(grad, weight.dtype, "grad_output", "Linear.backward").reshape(
-            -1, self.out_features
-        )
-        _accumulate(self.weight, g.T @ rows)
+        g = _cast(grad, weight.dtype, "grad_output", "Linear.backward")
+        g = g.reshape(-1, self.out_features)  # G, shape (N, out)
+        _accumulate(self.weight, g.T @ rows)  # dL/dW = G^T X
         if self.bias is not None:
-            _accumulate(self.bias, g.sum(axis=0))
-        grad_input: Array = (g @ weight).reshape(self._input_shape)
-        return grad_input
+            _accumulate(self.bias, g.sum(axis=0))  # dL/db = sum over the batch of G
+        grad_input: Array = g @ weight  # dL/dX = G W
+        return grad_input if len(input_shape) == 2 else grad_input.reshape(input_shape)
 
     def extra_repr(self) -> str:
         return (

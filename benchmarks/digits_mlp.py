@@ -1,0 +1,296 @@
+"""Time one MLP trained three ways on scikit-learn's bundled digits.
+
+The network is [64, 128, 128, 10] with ReLU, softmax cross-entropy, Adam
+(lr 1e-3), batches of 64, 30 epochs, float64, on a stratified 80/20 split of
+``sklearn.datasets.load_digits`` (standardised with training statistics).
+It is trained
+
+1. with nnlib (``Sequential``, ``CrossEntropyLoss``, ``Adam``, ``fit``);
+2. by a hand-written NumPy loop doing the same arithmetic: same initial
+   weights, same shuffling, same Adam update, so that its final weights must
+   equal nnlib's up to round-off (checked below);
+3. by scikit-learn's ``MLPClassifier`` with the same settings.
+
+Printed: milliseconds per epoch (median of several interleaved runs), the
+ratios, and the test accuracies. Run with ``python benchmarks/digits_mlp.py``
+(``--repeats N`` to change the number of runs, ``--dtype float32`` for the
+float32 variant of the first two). Timings depend on the machine and its
+load; the ratios are what to compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import itertools
+import statistics
+import time
+import timeit
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+from threadpoolctl import threadpool_limits
+
+import nnlib
+from nnlib.activations import ReLU
+from nnlib.data import DataLoader, StandardScaler, train_test_split
+from nnlib.losses import CrossEntropyLoss
+from nnlib.optim import Adam
+from nnlib.train import accuracy, fit, predict
+
+SIZES = [64, 128, 128, 10]
+EPOCHS, BATCH, LR, SEED = 30, 64, 1e-3, 0
+BETAS, EPS = (0.9, 0.999), 1e-8
+
+
+def load(dtype: type) -> tuple[np.ndarray, ...]:
+    digits = load_digits()
+    X_tr, X_te, y_tr, y_te = train_test_split(
+        digits.data, digits.target, test_size=0.2, rng=SEED, stratify=digits.target
+    )
+    scaler = StandardScaler().fit(X_tr)
+    return (scaler.transform(X_tr).astype(dtype), scaler.transform(X_te).astype(dtype), y_tr, y_te)
+
+
+def build(dtype: type) -> nnlib.Sequential:
+    layers: list[nnlib.Module] = []
+    for index, (n_in, n_out) in enumerate(itertools.pairwise(SIZES)):
+        layers.append(nnlib.Linear(n_in, n_out, rng=SEED + index, dtype=dtype))
+        if index < len(SIZES) - 2:
+            layers.append(ReLU())
+    return nnlib.Sequential(*layers)
+
+
+def train_nnlib(data: tuple[np.ndarray, ...], dtype: type) -> tuple[float, float, Any]:
+    X_tr, X_te, y_tr, y_te = data
+    model = build(dtype)
+    loader = DataLoader(X_tr, y_tr, batch_size=BATCH, shuffle=True, rng=SEED)
+    optimizer = Adam(model.parameters(), lr=LR, betas=BETAS, eps=EPS)
+    start = time.perf_counter()
+    fit(model, CrossEntropyLoss(), optimizer, loader, epochs=EPOCHS)
+    seconds = time.perf_counter() - start
+    return seconds, accuracy(predict(model, X_te), y_te), model
+
+
+def train_numpy(data: tuple[np.ndarray, ...], dtype: type) -> tuple[float, float, Any]:
+    """The same computation written out by hand, without nnlib."""
+    X_tr, X_te, y_tr, y_te = data
+    initial = build(dtype)  # same initial weights as nnlib's run
+    params = [p.data.copy() for p in initial.parameters()]  # W1, b1, W2, b2, W3, b3
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    rng = np.random.default_rng(SEED)  # same shuffling as the DataLoader
+    n = len(X_tr)
+    beta1, beta2 = BETAS
+    step = 0
+    start = time.perf_counter()
+    for _ in range(EPOCHS):
+        order = rng.permutation(n)
+        for begin in range(0, n, BATCH):
+            idx = order[begin : begin + BATCH]
+            x, y = X_tr[idx], y_tr[idx]
+            W1, b1, W2, b2, W3, b3 = params
+            z1 = x @ W1.T + b1
+            h1 = np.maximum(z1, 0)
+            z2 = h1 @ W2.T + b2
+            h2 = np.maximum(z2, 0)
+            z3 = h2 @ W3.T + b3
+            shifted = z3 - z3.max(axis=1, keepdims=True)
+            log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+            rows = np.arange(len(y))
+            _loss = float(-log_p[rows, y].mean())
+            g3 = np.exp(log_p)
+            g3[rows, y] -= 1
+            g3 /= len(y)
+            g2 = (g3 @ W3) * (z2 > 0)
+            g1 = (g2 @ W2) * (z1 > 0)
+            grads = [g1.T @ x, g1.sum(0), g2.T @ h1, g2.sum(0), g3.T @ h2, g3.sum(0)]
+            step += 1
+            bc1, bc2 = 1 - beta1**step, 1 - beta2**step
+            for p, g, m_i, v_i in zip(params, grads, m, v, strict=True):
+                m_i += (1 - beta1) * (g - m_i)
+                v_i *= beta2
+                v_i += (1 - beta2) * g * g
+                p += (-LR / bc1 * m_i) / (np.sqrt(v_i) / bc2**0.5 + EPS)
+    seconds = time.perf_counter() - start
+    W1, b1, W2, b2, W3, b3 = params
+    h = np.maximum(np.maximum(X_te @ W1.T + b1, 0) @ W2.T + b2, 0)
+    test_accuracy = float(np.mean(np.argmax(h @ W3.T + b3, axis=1) == y_te))
+    return seconds, test_accuracy, params
+
+
+def train_sklearn(data: tuple[np.ndarray, ...], dtype: type) -> tuple[float, float, Any]:
+    X_tr, X_te, y_tr, y_te = (a.astype(np.float64) if a.dtype.kind == "f" else a for a in data)
+    clf = MLPClassifier(
+        hidden_layer_sizes=tuple(SIZES[1:-1]), activation="relu", solver="adam", alpha=0.0,
+        batch_size=BATCH, learning_rate_init=LR, beta_1=BETAS[0], beta_2=BETAS[1],
+        epsilon=EPS, max_iter=EPOCHS, shuffle=True, random_state=SEED, tol=0.0,
+        n_iter_no_change=10**9, early_stopping=False,
+    )  # fmt: skip
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # max_iter is reached on purpose
+        clf.fit(X_tr, y_tr)
+    seconds = time.perf_counter() - start
+    if clf.n_iter_ != EPOCHS:
+        raise RuntimeError(f"MLPClassifier ran {clf.n_iter_} epochs, expected {EPOCHS}")
+    return seconds, float(clf.score(X_te, y_te)), clf
+
+
+def breakdown(data: tuple[np.ndarray, ...], dtype: type) -> None:
+    """Microseconds per batch of 64 for each part of a training step, nnlib vs plain NumPy."""
+    X_tr, _, y_tr, _ = data
+    x, y = X_tr[:BATCH], y_tr[:BATCH]
+    model = build(dtype)
+    loss_fn = CrossEntropyLoss()
+    optimizer = Adam(model.parameters(), lr=LR, betas=BETAS, eps=EPS)
+    linears = [model[0], model[2], model[4]]
+    relus = [model[1], model[3]]
+    inputs = [
+        x,
+        np.maximum(linears[0](x), 0),
+        np.maximum(linears[1](np.maximum(linears[0](x), 0)), 0),
+    ]
+    grads = [np.ones((BATCH, layer.out_features), dtype=dtype) for layer in linears]
+    logits = model(x)
+
+    def time_us(fn: Callable[[], Any]) -> float:
+        return 1e6 * min(timeit.repeat(fn, number=300, repeat=5)) / 300
+
+    def nn_linear_forward() -> None:
+        for layer, inp in zip(linears, inputs, strict=True):
+            layer(inp)
+
+    def raw_linear_forward() -> None:
+        for layer, inp in zip(linears, inputs, strict=True):
+            inp @ layer.weight.data.T + layer.bias.data
+
+    def nn_linear_backward() -> None:
+        for layer, inp, g in zip(linears, inputs, grads, strict=True):
+            layer(inp)
+            layer.backward(g)
+            layer.zero_grad()
+
+    def raw_linear_backward() -> None:
+        for layer, inp, g in zip(linears, inputs, grads, strict=True):
+            inp @ layer.weight.data.T + layer.bias.data
+            g.T @ inp, g.sum(0), g @ layer.weight.data
+
+    hidden = inputs[1]
+    g_hidden = np.ones_like(hidden)
+
+    def nn_relu() -> None:
+        for act in relus:
+            act(hidden)
+            act.backward(g_hidden)
+
+    def raw_relu() -> None:
+        for _ in relus:
+            z = np.maximum(hidden, 0)
+            g_hidden * (hidden > 0), z
+
+    def nn_loss() -> None:
+        float(loss_fn(logits, y))
+        loss_fn.backward()
+
+    def raw_loss() -> None:
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        rows = np.arange(len(y))
+        float(-log_p[rows, y].mean())
+        g = np.exp(log_p)
+        g[rows, y] -= 1
+        g /= len(y)
+
+    for param in model.parameters():
+        param.grad = np.full_like(param.data, 1e-3)
+    params = [p.data.copy() for p in model.parameters()]
+    moments = [(np.zeros_like(p), np.zeros_like(p)) for p in params]
+
+    def raw_adam() -> None:
+        for p, (m_i, v_i) in zip(params, moments, strict=True):
+            g = np.full_like(p, 1e-3)
+            m_i += (1 - BETAS[0]) * (g - m_i)
+            v_i *= BETAS[1]
+            v_i += (1 - BETAS[1]) * g * g
+            p += (-LR / 0.1 * m_i) / (np.sqrt(v_i) / 0.03 + EPS)
+
+    adam = (time_us(optimizer.step), time_us(raw_adam))  # before zero_grad clears the grads
+    rows_out = [
+        ("Linear forward, 3 layers", time_us(nn_linear_forward), time_us(raw_linear_forward)),
+        ("Linear fwd+bwd, 3 layers", time_us(nn_linear_backward), time_us(raw_linear_backward)),
+        ("ReLU fwd+bwd, 2 layers", time_us(nn_relu), time_us(raw_relu)),
+        ("cross-entropy fwd+bwd", time_us(nn_loss), time_us(raw_loss)),
+        ("Adam step, 6 parameters", *adam),
+    ]
+    print(f"per batch of {BATCH} (microseconds, best of 5):      nnlib    numpy  overhead")
+    for name, nn_us, raw_us in rows_out:
+        print(f"  {name:36s} {nn_us:8.1f} {raw_us:8.1f} {nn_us - raw_us:+9.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--dtype", choices=["float64", "float32"], default="float64")
+    parser.add_argument(
+        "--threads", type=int, default=1,
+        help="BLAS threads for all three (default 1; 0 leaves the library default)",
+    )  # fmt: skip
+    parser.add_argument("--breakdown", action="store_true", help="time each part of a step")
+    args = parser.parse_args()
+    # For 64x128 matrices, splitting a product over threads costs more than it
+    # saves, and on a shared machine busy cores make threaded BLAS erratic;
+    # every contestant gets the same setting.
+    limits = threadpool_limits(args.threads) if args.threads else contextlib.nullcontext()
+    with limits:
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
+    dtype = np.dtype(args.dtype).type
+    data = load(dtype)
+    runners: dict[str, Callable[..., tuple[float, float, Any]]] = {
+        "nnlib": train_nnlib,
+        "numpy": train_numpy,
+        "sklearn": train_sklearn,
+    }
+    times: dict[str, list[float]] = {name: [] for name in runners}
+    accuracies: dict[str, float] = {}
+    results: dict[str, Any] = {}
+    for _ in range(args.repeats):  # interleaved, so load changes hit all three alike
+        for name, run in runners.items():
+            seconds, test_accuracy, result = run(data, dtype)
+            times[name].append(seconds)
+            accuracies[name], results[name] = test_accuracy, result
+    # The hand-written loop and nnlib did the same arithmetic: same final weights.
+    nnlib_params = [p.data for p in results["nnlib"].parameters()]
+    worst = max(
+        float(np.max(np.abs(a - b)) / np.max(np.abs(b)))
+        for a, b in zip(nnlib_params, results["numpy"], strict=True)
+    )
+    tolerance = 1e-4 if dtype == np.float32 else 1e-9
+    if worst > tolerance:
+        raise RuntimeError(f"nnlib and the NumPy loop disagree: relative difference {worst:.2e}")
+
+    ms = {name: 1000 * statistics.median(values) / EPOCHS for name, values in times.items()}
+    print(
+        f"digits MLP {SIZES}, ReLU, Adam lr={LR:g}, batch {BATCH}, {EPOCHS} epochs, {args.dtype}"
+    )
+    threads = args.threads or "default"
+    print(f"(median of {args.repeats} runs, BLAS threads: {threads}; sklearn always float64)")
+    for name in runners:
+        print(f"  {name:8s} {ms[name]:7.2f} ms/epoch   test accuracy {accuracies[name]:.4f}")
+    print(f"  nnlib / numpy   = {ms['nnlib'] / ms['numpy']:.2f}  (target <= 1.2)")
+    print(f"  nnlib / sklearn = {ms['nnlib'] / ms['sklearn']:.2f}  (target < 1)")
+    print(f"  final weights nnlib vs numpy: max relative difference {worst:.1e}")
+    if args.breakdown:
+        breakdown(data, dtype)
+
+
+if __name__ == "__main__":
+    main()

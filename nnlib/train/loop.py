@@ -1,0 +1,251 @@
+r"""``fit``: the mini-batch training loop, with validation, metrics and early stopping."""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from nnlib._validation import check_int
+from nnlib.module import Module
+from nnlib.train.metrics import predict
+
+__all__ = ["History", "fit"]
+
+Metric = Callable[[Any, Any], float]
+
+
+@dataclass
+class History:
+    """What :func:`fit` recorded, one entry per epoch.
+
+    Attributes
+    ----------
+    history : dict of str to list of float
+        ``"train_loss"`` (mean loss per sample over the epoch's batches,
+        measured while the weights were changing), ``"val_loss"`` (after the
+        epoch, in eval mode), and ``"train_<name>"`` / ``"val_<name>"`` for
+        each metric.
+    best_epoch : int or None
+        The epoch (counted from 1) with the lowest validation loss, if there
+        was validation data.
+    stopped_epoch : int or None
+        The last epoch run when early stopping ended training, else None.
+    """
+
+    history: dict[str, list[float]] = field(default_factory=dict)
+    best_epoch: int | None = None
+    stopped_epoch: int | None = None
+
+    @property
+    def epochs(self) -> int:
+        """Number of epochs run."""
+        return len(self.history.get("train_loss", []))
+
+    def __getitem__(self, key: str) -> list[float]:
+        return self.history[key]
+
+    def _record(self, key: str, value: float) -> None:
+        self.history.setdefault(key, []).append(value)
+
+
+def _check_fit_arguments(
+    model: Any, loss_fn: Any, optimizer: Any, val_data: Any, metrics: Any
+) -> tuple[str, dict[str, Metric], tuple[NDArray[Any], NDArray[Any]] | None]:
+    owner = "fit"
+    for name, value in (("model", model), ("loss_fn", loss_fn)):
+        if not isinstance(value, Module):
+            raise TypeError(f"{owner}: {name} is a {type(value).__name__}; expected a Module")
+    for method in ("zero_grad", "step"):
+        if not callable(getattr(optimizer, method, None)):
+            raise TypeError(
+                f"{owner}: optimizer ({type(optimizer).__name__}) has no {method}() method; "
+                "expected an optimizer from nnlib.optim"
+            )
+    reduction = getattr(loss_fn, "reduction", "mean")
+    if reduction not in ("mean", "sum"):
+        raise ValueError(
+            f"{owner}: loss_fn has reduction={reduction!r}; expected 'mean' or 'sum', a scalar"
+        )
+    metric_fns = dict(metrics or {})
+    for name, fn in metric_fns.items():
+        if not isinstance(name, str) or not callable(fn):
+            raise TypeError(f"{owner}: metrics must map names to callables fn(output, target)")
+    val = None
+    if val_data is not None:
+        if not isinstance(val_data, Sequence) or len(val_data) != 2:
+            raise ValueError(f"{owner}: val_data must be a pair (inputs, targets)")
+        val = (np.asarray(val_data[0]), np.asarray(val_data[1]))
+    return reduction, metric_fns, val
+
+
+def fit(
+    model: Module,
+    loss_fn: Module,
+    optimizer: Any,
+    train_loader: Iterable[tuple[ArrayLike, ArrayLike]],
+    *,
+    epochs: int,
+    val_data: tuple[ArrayLike, ArrayLike] | None = None,
+    metrics: Mapping[str, Metric] | None = None,
+    early_stopping: int | None = None,
+    scheduler: Any = None,
+    progress: bool = False,
+) -> History:
+    r"""Train ``model`` by mini-batch gradient descent; return the per-epoch :class:`History`.
+
+    Parameters
+    ----------
+    model : Module
+        Put in training mode for each epoch; its parameters keep their dtype.
+    loss_fn : Module
+        A loss with ``reduction='mean'`` or ``'sum'``, called as
+        ``loss_fn(output, target)``; its ``backward()`` gives
+        :math:`\partial L/\partial\,\text{output}`.
+    optimizer : Optimizer
+        Over ``model.parameters()``; ``zero_grad`` and ``step`` run once per batch.
+    train_loader : iterable of (inputs, targets)
+        Re-iterated every epoch, e.g. a :class:`~nnlib.data.DataLoader`.
+    epochs : int
+        Maximum number of passes over ``train_loader``.
+    val_data : (inputs, targets), optional
+        Evaluated after every epoch in eval mode (one forward pass).
+    metrics : mapping of str to callable, optional
+        ``fn(output, target) -> float``, e.g. ``{"accuracy": accuracy}``;
+        applied to the epoch's training outputs and to the validation outputs.
+    early_stopping : int, optional
+        Patience: stop when the validation loss has not decreased for this
+        many epochs, then **restore the weights of the best epoch**. Needs
+        ``val_data``.
+    scheduler : learning-rate scheduler, optional
+        Its ``step()`` is called after each epoch.
+    progress : bool, default False
+        Print one line per epoch to standard error (a bar, losses, metrics).
+
+    Returns
+    -------
+    History
+
+    Raises
+    ------
+    TypeError, ValueError
+        For arguments of the wrong kind, a batch that is not a pair, or an
+        empty loader.
+    FloatingPointError
+        If the loss becomes NaN or infinite (diverging training: lower the
+        learning rate).
+
+    Notes
+    -----
+    One step on a batch :math:`B` is: ``zero_grad``; forward;
+    :math:`L_B`; backward of the loss then of the model (which accumulates
+    every :math:`\partial L_B/\partial\theta`); ``optimizer.step()``. The work
+    per step is a fixed number of array operations, independent of the
+    batch size: there is no Python loop over samples. The epoch's
+    training loss is the per-sample mean,
+    :math:`\sum_B |B|\,L_B / \sum_B |B|` for ``'mean'``.
+
+    Differences from PyTorch: PyTorch has no ``fit``; this is the loop its
+    tutorials write by hand, packaged. Keras's ``fit`` is the model for the
+    names (``history``, early-stopping patience with best-weight restoring).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnlib.data import DataLoader
+    >>> from nnlib.layers import Linear
+    >>> from nnlib.losses import MSELoss
+    >>> from nnlib.optim import SGD
+    >>> X = np.linspace(-1, 1, 32)[:, None]; y = 3 * X - 1
+    >>> model = Linear(1, 1, rng=0)
+    >>> history = fit(model, MSELoss(), SGD(model.parameters(), lr=0.5),
+    ...               DataLoader(X, y, batch_size=8), epochs=20)
+    >>> history["train_loss"][-1] < 1e-6, round(float(model.weight.data[0, 0]), 4)
+    (True, 3.0)
+    """
+    owner = "fit"
+    epochs = check_int(epochs, "epochs", owner, low=1)
+    reduction, metric_fns, val = _check_fit_arguments(model, loss_fn, optimizer, val_data, metrics)
+    patience = None
+    if early_stopping is not None:
+        patience = check_int(early_stopping, "early_stopping", owner, low=1)
+        if val is None:
+            raise ValueError(f"{owner}: early_stopping needs val_data to monitor")
+    history = History()
+    best_loss, best_state, waited = math.inf, None, 0
+    for epoch in range(1, epochs + 1):
+        start = time.perf_counter()
+        model.train()
+        total, count = 0.0, 0
+        outputs: list[Any] = []
+        targets: list[Any] = []
+        for batch in train_loader:
+            if len(batch) != 2:
+                raise ValueError(
+                    f"{owner}: train_loader yielded {len(batch)} arrays; expected a pair (x, y)"
+                )
+            inputs, target = batch
+            optimizer.zero_grad()
+            output = model(inputs)
+            loss = float(loss_fn(output, target))
+            model.backward(loss_fn.backward(1.0))
+            optimizer.step()
+            if not math.isfinite(loss):
+                raise FloatingPointError(
+                    f"{owner}: the loss became {loss} in epoch {epoch}; training diverged "
+                    "(try a smaller learning rate)"
+                )
+            size = len(np.asarray(target)) if np.ndim(target) else 1
+            total += loss * size if reduction == "mean" else loss
+            count += size
+            if metric_fns:
+                outputs.append(output)
+                targets.append(target)
+        if count == 0:
+            raise ValueError(f"{owner}: train_loader yielded no samples; expected at least one")
+        history._record("train_loss", total / count)
+        for name, fn in metric_fns.items():
+            value = fn(np.concatenate(outputs), np.concatenate(targets))
+            history._record(f"train_{name}", float(value))
+        if val is not None:
+            val_output = predict(model, val[0])
+            val_loss = float(loss_fn(val_output, val[1]))
+            history._record("val_loss", val_loss / (len(val[1]) if reduction == "sum" else 1))
+            for name, fn in metric_fns.items():
+                history._record(f"val_{name}", float(fn(val_output, val[1])))
+            if val_loss < best_loss:
+                best_loss, history.best_epoch, waited = val_loss, epoch, 0
+                if patience is not None:
+                    best_state = model.state_dict()
+            else:
+                waited += 1
+        if scheduler is not None:
+            scheduler.step()
+        if progress:
+            _print_progress(history, epoch, epochs, time.perf_counter() - start)
+        if patience is not None and waited >= patience:
+            history.stopped_epoch = epoch
+            break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    return history
+
+
+def _print_progress(history: History, epoch: int, epochs: int, seconds: float) -> None:
+    """One plain-text line per epoch on standard error."""
+    width = 20
+    done = round(width * epoch / epochs)
+    bar = "#" * done + "-" * (width - done)
+    values = "  ".join(f"{key} {values[-1]:.4f}" for key, values in history.history.items())
+    digits = len(str(epochs))
+    print(
+        f"epoch {epoch:>{digits}}/{epochs} [{bar}] {values}  ({seconds:.2f} s)",
+        file=sys.stderr,
+        flush=True,
+    )

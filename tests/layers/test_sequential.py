@@ -1,0 +1,138 @@
+"""Tests of nnlib.layers.Sequential: chaining, indexing, backward through the chain."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+
+from nnlib import Module, gradcheck
+from nnlib.activations import ReLU, Tanh
+from nnlib.layers import Dropout, Flatten, Linear, Sequential
+from nnlib.losses import CrossEntropyLoss, MSELoss
+from tests.conftest import FD_ATOL, FD_H, FD_RTOL
+
+
+class _WithLoss(Module):
+    """A model followed by a loss against a fixed target: a scalar function of the input."""
+
+    def __init__(self, model: Module, loss: Module, target: np.ndarray) -> None:
+        super().__init__()
+        self.model, self.loss, self.target = model, loss, target
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return self.loss(self.model(x), self.target)
+
+    def backward(self, grad_output: float = 1.0) -> np.ndarray:
+        return self.model.backward(self.loss.backward(grad_output))
+
+
+def _mlp(seed: int = 0) -> Sequential:
+    return Sequential(Linear(4, 5, rng=seed), ReLU(), Linear(5, 3, rng=seed + 1))
+
+
+def test_forward_is_the_composition() -> None:
+    model = _mlp()
+    x = np.random.default_rng(0).standard_normal((6, 4))
+    want = model[2](np.maximum(model[0](x), 0.0))
+    np.testing.assert_allclose(model(x), want, rtol=1e-15)
+
+
+@pytest.mark.parametrize("loss", [CrossEntropyLoss(), MSELoss()], ids=["cross-entropy", "mse"])
+def test_linear_relu_linear_with_a_loss_passes_gradcheck(loss: Module) -> None:
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((6, 4))
+    target = rng.integers(0, 3, 6) if isinstance(loss, CrossEntropyLoss) else rng.random((6, 3))
+    result = gradcheck(_WithLoss(_mlp(), loss, target), x, eps=FD_H, rtol=FD_RTOL, atol=FD_ATOL)
+    assert result.passed and result.num_checked == 6 * 4 + (20 + 5) + (15 + 3)
+
+
+def test_deeper_chain_with_tanh_flatten_and_eval_dropout() -> None:
+    model = Sequential(
+        Flatten(), Linear(6, 4, rng=0), Tanh(), Dropout(0.3, rng=0), Linear(4, 2, rng=1)
+    ).eval()
+    x = np.random.default_rng(2).standard_normal((3, 2, 3))
+    assert gradcheck(model, x, eps=FD_H, rtol=FD_RTOL, atol=FD_ATOL).passed
+
+
+def test_backward_runs_in_reverse_order() -> None:
+    calls: list[str] = []
+
+    class Tracer(Module):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+        def forward(self, x: np.ndarray) -> np.ndarray:
+            calls.append(f"forward {self.name}")
+            return x
+
+        def backward(self, grad_output: np.ndarray) -> np.ndarray:
+            calls.append(f"backward {self.name}")
+            return grad_output
+
+    model = Sequential(Tracer("a"), Tracer("b"))
+    model.backward(model(np.ones(1)))
+    assert calls == ["forward a", "forward b", "backward b", "backward a"]
+
+
+def test_indexing_slicing_iteration_and_len() -> None:
+    model = _mlp()
+    assert len(model) == 3
+    assert [type(m).__name__ for m in model] == ["Linear", "ReLU", "Linear"]
+    assert model[-1] is model[2]
+    head = model[:2]
+    assert isinstance(head, Sequential) and len(head) == 2 and head[0] is model[0]
+    assert sorted(head.state_dict()) == ["0.bias", "0.weight"]
+
+
+def test_state_dict_keys_follow_pytorch() -> None:
+    assert list(_mlp().state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+
+
+def test_named_stages_from_a_mapping() -> None:
+    model = Sequential(OrderedDict([("hidden", Linear(2, 3, rng=0)), ("act", ReLU())]))
+    assert list(model.state_dict()) == ["hidden.weight", "hidden.bias"]
+    assert model[0] is model.hidden
+
+
+def test_append_and_train_eval_reach_every_stage() -> None:
+    model = Sequential(Linear(2, 2, rng=0)).append(Dropout(0.5))
+    assert len(model) == 2 and isinstance(model[1], Dropout)
+    model.eval()
+    assert not model[1].training
+    model.train()
+    assert model[1].training
+
+
+def test_empty_sequential_is_the_identity() -> None:
+    model = Sequential()
+    x = np.ones(3)
+    assert model(x) is x and model.backward(x) is x
+
+
+def test_repr_matches_pytorch() -> None:
+    model = Sequential(Linear(3, 4), ReLU(), Dropout(0.2), Flatten())
+    assert repr(model) == (
+        "Sequential(\n"
+        "  (0): Linear(in_features=3, out_features=4, bias=True)\n"
+        "  (1): ReLU()\n"
+        "  (2): Dropout(p=0.2)\n"
+        "  (3): Flatten(start_dim=1, end_dim=-1)\n"
+        ")"
+    )
+
+
+def test_errors() -> None:
+    with pytest.raises(TypeError, match=r"Sequential: stage '1' is a ufunc; expected a Module"):
+        Sequential(Linear(2, 2), np.tanh)
+    with pytest.raises(ValueError, match=r"Sequential: stage name 'a.b' is not valid"):
+        Sequential({"a.b": ReLU()})
+    model = _mlp()
+    with pytest.raises(IndexError, match=r"Sequential: index 3 is out of range for 3 stages"):
+        model[3]
+    with pytest.raises(TypeError, match=r"Sequential: index must be an int or a slice"):
+        model["0"]  # type: ignore[call-overload]
+    with pytest.raises(ValueError, match=r"Linear: input of shape \(2, 3\) has 3 features"):
+        model(np.ones((2, 3)))
