@@ -14,6 +14,10 @@ import os
 import numpy as np
 from hypothesis import HealthCheck, settings
 
+# tests/data holds reference fixtures and the scripts that recorded them with
+# PyTorch (run by hand in an environment that has it); they are not tests.
+collect_ignore = ["data"]
+
 SYMPY_RTOL = 1e-12
 SYMPY_ATOL = 1e-300
 FD_H = 1e-6
