@@ -33,6 +33,11 @@ def xavier_uniform_(
     compromise between keeping forward activations (:math:`1/fan_{in}`) and
     backward gradients (:math:`1/fan_{out}`) at constant scale [1]_.
 
+    References
+    ----------
+    .. [1] Glorot & Bengio (2010), Understanding the difficulty of training deep
+       feedforward neural networks. AISTATS.
+
     Examples
     --------
     >>> import numpy as np
@@ -91,9 +96,13 @@ def kaiming_uniform_(
 
     :math:`g` = ``calculate_gain(nonlinearity, a)`` and :math:`fan` is
     ``fan_in`` (preserves forward activations) or ``fan_out`` (preserves
-    backward gradients) [2]_. With ``a = sqrt(5)`` and the default
+    backward gradients) [1]_. With ``a = sqrt(5)`` and the default
     ``leaky_relu`` this is :math:`U(-1/\sqrt{fan_{in}}, 1/\sqrt{fan_{in}})`,
     the default of ``Linear``.
+
+    References
+    ----------
+    .. [1] He, Zhang, Ren & Sun (2015), Delving deep into rectifiers. ICCV.
 
     Examples
     --------
