@@ -222,8 +222,25 @@ def test_diverging_loss_is_reported() -> None:
 
     X, y = _regression()
     model = Linear(3, 1, rng=0)
-    with pytest.raises(FloatingPointError, match=r"fit: the loss became inf in epoch 1"):
+    with pytest.raises(
+        FloatingPointError, match=r"fit: training diverged in epoch 1 \(the loss is inf\)"
+    ):
         fit(model, InfiniteLoss(), SGD(model.parameters(), lr=0.1), DataLoader(X, y), epochs=1)
+
+
+def test_divergence_stops_with_a_clear_error_instead_of_warnings() -> None:
+    X, y = _regression()
+    model = Linear(3, 1, rng=0)
+    with pytest.raises(
+        FloatingPointError, match=r"fit: training diverged in epoch \d+ \(overflow"
+    ):
+        fit(
+            model,
+            MSELoss(),
+            SGD(model.parameters(), lr=100.0),
+            DataLoader(X, y, batch_size=8),
+            epochs=50,
+        )
 
 
 def test_fit_errors() -> None:

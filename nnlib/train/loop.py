@@ -181,35 +181,10 @@ def fit(
     best_loss, best_state, waited = math.inf, None, 0
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
-        model.train()
-        total, count = 0.0, 0
-        outputs: list[Any] = []
-        targets: list[Any] = []
-        for batch in train_loader:
-            if len(batch) != 2:
-                raise ValueError(
-                    f"{owner}: train_loader yielded {len(batch)} arrays; expected a pair (x, y)"
-                )
-            inputs, target = batch
-            optimizer.zero_grad()
-            output = model(inputs)
-            loss = float(loss_fn(output, target))
-            model.backward(loss_fn.backward(1.0))
-            optimizer.step()
-            if not math.isfinite(loss):
-                raise FloatingPointError(
-                    f"{owner}: the loss became {loss} in epoch {epoch}; training diverged "
-                    "(try a smaller learning rate)"
-                )
-            size = len(np.asarray(target)) if np.ndim(target) else 1
-            total += loss * size if reduction == "mean" else loss
-            count += size
-            if metric_fns:
-                outputs.append(output)
-                targets.append(target)
-        if count == 0:
-            raise ValueError(f"{owner}: train_loader yielded no samples; expected at least one")
-        history._record("train_loss", total / count)
+        train_loss, outputs, targets = _train_epoch(
+            model, loss_fn, optimizer, train_loader, reduction, bool(metric_fns), epoch
+        )
+        history._record("train_loss", train_loss)
         for name, fn in metric_fns.items():
             value = fn(np.concatenate(outputs), np.concatenate(targets))
             history._record(f"train_{name}", float(value))
@@ -235,6 +210,52 @@ def fit(
     if best_state is not None:
         model.load_state_dict(best_state)
     return history
+
+
+def _train_epoch(
+    model: Module,
+    loss_fn: Module,
+    optimizer: Any,
+    train_loader: Iterable[tuple[ArrayLike, ArrayLike]],
+    reduction: str,
+    keep_outputs: bool,
+    epoch: int,
+) -> tuple[float, list[Any], list[Any]]:
+    """One pass over ``train_loader``: a gradient step per batch; the mean loss per sample."""
+    owner = "fit"
+    model.train()
+    total, count = 0.0, 0
+    outputs: list[Any] = []
+    targets: list[Any] = []
+    try:
+        # An overflow or 0/0 anywhere in a step means training has diverged: stop there.
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            for batch in train_loader:
+                if len(batch) != 2:
+                    raise ValueError(
+                        f"{owner}: train_loader yielded {len(batch)} arrays; expected (x, y)"
+                    )
+                inputs, target = batch
+                optimizer.zero_grad()
+                output = model(inputs)
+                loss = float(loss_fn(output, target))
+                if not math.isfinite(loss):
+                    raise FloatingPointError(f"the loss is {loss}")
+                model.backward(loss_fn.backward(1.0))
+                optimizer.step()
+                size = len(np.asarray(target)) if np.ndim(target) else 1
+                total += loss * size if reduction == "mean" else loss
+                count += size
+                if keep_outputs:
+                    outputs.append(output)
+                    targets.append(target)
+    except FloatingPointError as error:
+        raise FloatingPointError(
+            f"{owner}: training diverged in epoch {epoch} ({error}); try a smaller learning rate"
+        ) from error
+    if count == 0:
+        raise ValueError(f"{owner}: train_loader yielded no samples; expected at least one")
+    return total / count, outputs, targets
 
 
 def _print_progress(history: History, epoch: int, epochs: int, seconds: float) -> None:
