@@ -13,7 +13,7 @@ from nnlib.losses.binary import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
 )
-from nnlib.losses.cross_entropy import CrossEntropyLoss, cross_entropy
+from nnlib.losses.categorical import CrossEntropyLoss, cross_entropy
 from nnlib.losses.divergence import KLDivLoss, kl_div
 from nnlib.losses.nll import NLLLoss, nll_loss
 from nnlib.losses.regression import L1Loss, MSELoss, l1_loss, mse_loss

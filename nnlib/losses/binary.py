@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._numerics import log_sigmoid, sigmoid
+from nnlib._numerics import sigmoid
 from nnlib.losses._checks import as_weight, check_broadcasts_to, check_unit_interval, prepare_pair
 from nnlib.losses._reduction import GradFn, Reduction, _Loss, check_reduction, reduce, upstream
 
@@ -81,21 +81,23 @@ def _bce_logits(
     check_unit_interval(y, "target", owner)
     w = _weight(weight, "weight", x.shape, owner)
     pw = _weight(pos_weight, "pos_weight", x.shape, owner)
-    # (1 - y) x - log sigmoid(x) = max(x, 0) - x y + log(1 + exp(-|x|)), never overflowing;
-    # pos_weight multiplies the log-likelihood of the positives: log_weight = 1 + (pw - 1) y.
-    log_weight = 1.0 if pw is None else ((pw - 1) * y + 1).astype(x.dtype)
-    loss = (1 - y) * x - log_weight * log_sigmoid(x)
+    # -[c y log sigmoid(x) + (1 - y) log sigmoid(-x)], split by the sign of x so that every
+    # term is >= 0 (no cancellation) and no exponent is positive (no overflow):
+    #   x >= 0: (1 - y) x + l * log(1 + exp(-|x|)),  x < 0: -c y x + l * log(1 + exp(-|x|)),
+    # with c = pos_weight and l = 1 + (c - 1) y. For c = 1: max(x, 0) - x y + log(1 + e^-|x|).
+    c = 1.0 if pw is None else pw.astype(x.dtype)
+    log_weight = 1.0 if pw is None else (c - 1) * y + 1
+    tail = np.log1p(np.exp(-np.abs(x)))
+    loss = np.where(x >= 0, (1 - y) * x, -(c * y) * x) + log_weight * tail
     if w is not None:
         loss = loss * w.astype(x.dtype)
     divisor = float(loss.size)
     output = reduce(loss, reduction, divisor)
 
     def backward(grad_output: Array) -> Array:
-        if pw is None:
-            grad = sigmoid(x) - y
-        else:
-            t = pw * y
-            grad = (t + 1 - y) * sigmoid(x) - t
+        # l sigmoid(x) - c y, written as (1 - y) sigmoid(x) - c y sigmoid(-x): exact for
+        # saturated logits, where sigmoid(x) - y would round 1 - tiny to 1.
+        grad = (1 - y) * sigmoid(x) - (c * y) * sigmoid(-x)
         grad = grad * upstream(grad_output, reduction, divisor)
         if w is not None:
             grad = grad * w
@@ -177,7 +179,7 @@ class BCELoss(_Loss):
 
     References
     ----------
-    .. [1] Goodfellow, Bengio & Courville (2016), *Deep Learning*, §6.2.2.2.
+    - Goodfellow, Bengio & Courville (2016), *Deep Learning*, §6.2.2.2.
 
     Examples
     --------
@@ -230,16 +232,25 @@ class BCEWithLogitsLoss(_Loss):
 
     Without pos_weight (:math:`c = 1`) this is
     :math:`\max(x, 0) - x y + \log(1 + e^{-|x|})` with gradient
-    :math:`\sigma(x) - y`; :math:`\log\sigma` is evaluated without
-    overflow, so logits of :math:`\pm 1000` give exact, finite results.
+    :math:`\sigma(x) - y`. nnlib evaluates the loss as
+    :math:`(1 - y)\,x + l \log(1 + e^{-|x|})` for :math:`x \ge 0` and
+    :math:`-c\,y\,x + l \log(1 + e^{-|x|})` for :math:`x < 0`, and the
+    gradient as :math:`(1 - y)\,\sigma(x) - c\,y\,\sigma(-x)`: no exponent
+    is positive and every term of the loss is non-negative, so logits of
+    :math:`\pm 1000` give finite results accurate to round-off.
 
     Differences from PyTorch: no deprecated ``size_average``/``reduce``;
     targets outside [0, 1] and negative weights raise; the result has the
-    input's dtype; an empty input raises.
+    input's dtype; an empty input raises. PyTorch evaluates
+    :math:`(1 - y)\,x - l \log\sigma(x)` and :math:`l\,\sigma(x) - c\,y`,
+    the same to round-off except where those forms cancel: for
+    :math:`x = -40, y = 0` PyTorch returns a loss of 0 instead of
+    :math:`4.2 \times 10^{-18}`, and for :math:`x = 40, y = 1` a gradient of
+    0 instead of :math:`-4.2 \times 10^{-18}`.
 
     References
     ----------
-    .. [1] Goodfellow, Bengio & Courville (2016), *Deep Learning*, §6.2.2.2.
+    - Goodfellow, Bengio & Courville (2016), *Deep Learning*, §6.2.2.2.
 
     Examples
     --------

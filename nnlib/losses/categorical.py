@@ -177,9 +177,9 @@ class CrossEntropyLoss(_Loss):
 
     References
     ----------
-    .. [1] Goodfellow, Bengio & Courville (2016), *Deep Learning*, §6.2.2.3.
-    .. [2] Szegedy et al. (2016), Rethinking the Inception architecture for
-       computer vision, *CVPR* (label smoothing).
+    - Goodfellow, Bengio & Courville (2016), *Deep Learning*, §6.2.2.3.
+    - Szegedy et al. (2016), Rethinking the Inception architecture for
+      computer vision, *CVPR* (label smoothing).
 
     Examples
     --------

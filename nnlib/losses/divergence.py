@@ -118,8 +118,8 @@ class KLDivLoss(_Loss):
 
     References
     ----------
-    .. [1] Kullback & Leibler (1951), On information and sufficiency,
-       *Annals of Mathematical Statistics* 22(1).
+    - Kullback & Leibler (1951), On information and sufficiency,
+      *Annals of Mathematical Statistics* 22(1).
 
     Examples
     --------

@@ -126,7 +126,7 @@ class NLLLoss(_Loss):
 
     References
     ----------
-    .. [1] Bishop (2006), *Pattern Recognition and Machine Learning*, §4.3.4.
+    - Bishop (2006), *Pattern Recognition and Machine Learning*, §4.3.4.
 
     Examples
     --------

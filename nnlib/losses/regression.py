@@ -149,8 +149,8 @@ class MSELoss(_Loss):
 
     References
     ----------
-    .. [1] Bishop (2006), *Pattern Recognition and Machine Learning*, §1.2.5
-       and §3.1.1.
+    - Bishop (2006), *Pattern Recognition and Machine Learning*, §1.2.5
+      and §3.1.1.
 
     Examples
     --------
@@ -200,7 +200,7 @@ class L1Loss(_Loss):
 
     References
     ----------
-    .. [1] Bishop (2006), *Pattern Recognition and Machine Learning*, §1.5.5.
+    - Bishop (2006), *Pattern Recognition and Machine Learning*, §1.5.5.
 
     Examples
     --------

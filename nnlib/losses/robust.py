@@ -130,8 +130,8 @@ class HuberLoss(_Loss):
 
     References
     ----------
-    .. [1] Huber (1964), Robust estimation of a location parameter, *Annals
-       of Mathematical Statistics* 35(1).
+    - Huber (1964), Robust estimation of a location parameter, *Annals
+      of Mathematical Statistics* 35(1).
 
     Examples
     --------
@@ -187,7 +187,7 @@ class SmoothL1Loss(_Loss):
 
     References
     ----------
-    .. [1] Girshick (2015), Fast R-CNN, *ICCV*.
+    - Girshick (2015), Fast R-CNN, *ICCV*.
 
     Examples
     --------

@@ -174,3 +174,20 @@ def test_bad_probabilities_weights_and_shapes() -> None:
         binary_cross_entropy_with_logits(np.zeros(2), np.zeros(2), pos_weight=np.ones((2, 2)))
     with pytest.raises(ValueError, match=r"BCEWithLogitsLoss: weight holds 1 non-finite value"):
         BCEWithLogitsLoss(weight=np.array([np.nan]))
+
+
+@pytest.mark.parametrize("pos_weight", [None, 2.5])
+def test_saturated_logits_keep_their_tiny_losses_and_gradients(pos_weight) -> None:
+    # Every term of nnlib's form is >= 0, so nothing cancels: the loss of a correct, confident
+    # prediction is log(1 + e^-|x|) and its gradient -sigma(-|x|), not 0.
+    x = np.array([-40.0, 40.0, -700.0, 700.0])
+    y = np.array([0.0, 1.0, 0.0, 1.0])
+    c = 1.0 if pos_weight is None else pos_weight
+    pw = None if pos_weight is None else np.array([pos_weight])
+    with mpmath.workdps(50):
+        tail = [float(mpmath.log1p(mpmath.exp(-abs(mpmath.mpf(v))))) for v in x]
+        slope = [float(1 / (1 + mpmath.exp(abs(mpmath.mpf(v))))) for v in x]
+    loss = BCEWithLogitsLoss(reduction="none", pos_weight=pw)
+    np.testing.assert_allclose(loss(x, y), np.array(tail) * np.where(y == 1, c, 1.0), rtol=1e-15)
+    expected_grad = np.array(slope) * np.where(y == 1, -c, 1.0)
+    np.testing.assert_allclose(loss.backward(np.ones(4)), expected_grad, rtol=1e-15)

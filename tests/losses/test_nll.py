@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from nnlib.losses import CrossEntropyLoss, NLLLoss, cross_entropy, nll_loss
-from nnlib.losses.cross_entropy import _log_softmax
+from nnlib.losses.categorical import _log_softmax
 from tests.conftest import SYMPY_ATOL, SYMPY_RTOL
 from tests.losses import losses_sympy as ref
 from tests.losses.losses_cases import fd_check
