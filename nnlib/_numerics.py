@@ -38,6 +38,19 @@ def softplus(x: Array) -> Array:
     return (np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))).astype(x.dtype, copy=False)
 
 
+def _shift(x: Array, axis: int) -> Array:
+    r""":math:`x - \max_j x_j` along ``axis``; every entry is :math:`\le 0`.
+
+    Only inputs spanning more than the float range (e.g. ``[-1e308, 1e308]``)
+    overflow here; the difference then rounds to :math:`-\infty`, whose
+    exponential, 0, is the correctly rounded result, so the overflow is
+    expected and not reported.
+    """
+    with np.errstate(over="ignore"):
+        shifted: Array = x - np.max(x, axis=axis, keepdims=True)
+    return shifted
+
+
 def logsumexp(x: Array, axis: int, keepdims: bool = False) -> Array:
     r""":math:`\log\sum_j e^{x_j}` along ``axis``, shifted by the maximum.
 
@@ -46,19 +59,26 @@ def logsumexp(x: Array, axis: int, keepdims: bool = False) -> Array:
     the sum lies in :math:`[1, n]`.
     """
     m = np.max(x, axis=axis, keepdims=True)
-    out = m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
+    out = m + np.log(np.sum(np.exp(_shift(x, axis)), axis=axis, keepdims=True))
     result: Array = out if keepdims else np.squeeze(out, axis=axis)
     return result
 
 
 def log_softmax(x: Array, axis: int) -> Array:
-    r""":math:`x_i - \log\sum_j e^{x_j}` along ``axis`` (never ``log(softmax(x))``)."""
-    result: Array = x - logsumexp(x, axis=axis, keepdims=True)
+    r""":math:`(x_i - m) - \log\sum_j e^{x_j - m}` along ``axis`` (never ``log(softmax(x))``).
+
+    Subtracting :math:`m = \max_j x_j` *before* adding the log-sum keeps the
+    small term exact: :math:`x_i - (m + \log s)` would round :math:`m +
+    \log s` at the scale of :math:`m`, an error of one unit in the last place
+    of :math:`m` (about :math:`2\times10^{-12}` at :math:`m = 10^4`).
+    """
+    shifted = _shift(x, axis)
+    result: Array = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
     return result
 
 
 def softmax(x: Array, axis: int) -> Array:
     r""":math:`e^{x_i - m}/\sum_j e^{x_j - m}` with :math:`m = \max_j x_j`."""
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    e = np.exp(_shift(x, axis))
     result: Array = e / np.sum(e, axis=axis, keepdims=True)
     return result

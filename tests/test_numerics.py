@@ -64,3 +64,16 @@ def test_softmax_is_shift_invariant_and_sums_to_one(x: np.ndarray, shift: float)
 @given(arrays(np.float64, 8, elements=st.floats(-1e4, 1e4)))
 def test_sigmoid_symmetry(x: np.ndarray) -> None:
     np.testing.assert_allclose(_numerics.sigmoid(-x), 1.0 - _numerics.sigmoid(x), atol=1e-15)
+
+
+def test_log_softmax_keeps_small_terms_exact_at_large_logits() -> None:
+    x = np.array([1e4, 1e4 - 1.0, 1e4 - 30.0])
+    want = [float(v - mpmath.log(sum(mpmath.exp(u) for u in x))) for v in map(mpmath.mpf, x)]
+    np.testing.assert_allclose(_numerics.log_softmax(x, axis=0), want, rtol=SYMPY_RTOL)
+
+
+def test_inputs_spanning_the_float_range_do_not_warn() -> None:
+    x = np.array([-1e308, 1e308])
+    np.testing.assert_array_equal(_numerics.softmax(x, axis=0), [0.0, 1.0])
+    np.testing.assert_array_equal(_numerics.log_softmax(x, axis=0), [-np.inf, 0.0])
+    assert _numerics.logsumexp(x, axis=0) == 1e308
