@@ -69,6 +69,22 @@ class Optimizer:
     broadcast or propagate them); :meth:`state_dict` returns copies of the
     state arrays (PyTorch returns references), and a step count is an
     ``int`` (PyTorch stores a tensor).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnlib import Parameter
+    >>> from nnlib.optim import SGD
+    >>> w, b = Parameter(np.ones(2)), Parameter(np.zeros(1))
+    >>> opt = SGD([{"params": [w]}, {"params": [b], "lr": 0.5}], lr=0.1, momentum=0.9)
+    >>> [group["lr"] for group in opt.param_groups]
+    [0.1, 0.5]
+    >>> w.grad, b.grad = np.ones(2), np.ones(1)
+    >>> _ = opt.step()
+    >>> w.data, b.data
+    (array([0.9, 0.9]), array([-0.5]))
+    >>> sorted(opt.state_dict()["state"])  # state by position: w is 0, b is 1
+    [0, 1]
     """
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:

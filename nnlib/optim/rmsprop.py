@@ -64,8 +64,8 @@ class RMSprop(Optimizer):
 
     Differences from PyTorch: ``capturable``, ``foreach`` and
     ``differentiable`` do not exist, so ``maximize`` is keyword-only here
-    (it is the ninth positional argument in PyTorch); ``alpha`` must be
-    below 1 (PyTorch accepts any ``alpha >= 0``, and with ``alpha >= 1``
+    (PyTorch lets it be passed by position, after ``foreach``); ``alpha``
+    must be below 1 (PyTorch accepts any ``alpha >= 0``, and with ``alpha >= 1``
     the average never learns the gradient's scale); the centered variance
     :math:`v_t - \bar g_t^2`, never negative in exact arithmetic, is clamped
     at 0 against round-off (PyTorch would return NaN); with ``eps = 0`` a

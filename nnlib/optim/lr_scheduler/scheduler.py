@@ -36,6 +36,19 @@ class LRScheduler:
     ------
     TypeError
         If ``optimizer`` is not an :class:`~nnlib.optim.Optimizer`.
+
+    Examples
+    --------
+    >>> from nnlib import Parameter
+    >>> from nnlib.optim import SGD
+    >>> from nnlib.optim.lr_scheduler import ExponentialLR
+    >>> opt = SGD([Parameter([0.0])], lr=1.0)
+    >>> sched = ExponentialLR(opt, gamma=0.5)
+    >>> for epoch in range(2):
+    ...     _ = opt.step()  # a real loop trains one epoch here
+    ...     sched.step()
+    >>> sched.last_epoch, sched.get_last_lr(), opt.param_groups[0]["initial_lr"]
+    (2, [0.25], 1.0)
     """
 
     def __init__(self, optimizer: Optimizer) -> None:
