@@ -14,6 +14,7 @@ from typing import Any, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nnlib._numerics import log_softmax
 from nnlib._validation import check_int, check_number
 from nnlib.losses._classes import (
     as_class_weight,
@@ -28,19 +29,6 @@ from nnlib.losses._reduction import GradFn, Reduction, _Loss, check_reduction, r
 __all__ = ["CrossEntropyLoss", "cross_entropy"]
 
 Array = NDArray[np.floating[Any]]
-
-
-def _log_softmax(x: Array, axis: int) -> Array:
-    r""":math:`\log p_i = (x_i - m) - \log\sum_j e^{x_j - m}` with :math:`m = \max_j x_j`.
-
-    Subtracting :math:`m` *before* the log-sum is what keeps a small
-    :math:`-\log p_i` exact when the logits are large (say :math:`10^4`):
-    :math:`x_i - (m + \log s)` would round :math:`m + \log s` at the scale of
-    :math:`m` and lose digits of :math:`\log s`. PyTorch orders it the same way.
-    """
-    shifted = x - np.max(x, axis=axis, keepdims=True)
-    result: Array = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
-    return result
 
 
 def _cross_entropy(
@@ -81,7 +69,7 @@ def _cross_entropy(
         probabilities = cast(Array, probabilities).reshape(x.shape)
         q = w * ((1 - eps) * probabilities + eps / num_classes)
         divisor = float(x.size // num_classes)
-    log_p = _log_softmax(x, axis=1)
+    log_p = log_softmax(x, axis=1)
     loss = 0.0 - np.sum(q * log_p, axis=1)  # 0.0 - s turns -0.0 into 0.0
     output = reduce(loss[0] if unbatched else loss, reduction, divisor)
 

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from nnlib._numerics import log_softmax
 from nnlib.losses import CrossEntropyLoss, NLLLoss, cross_entropy, nll_loss
-from nnlib.losses.categorical import _log_softmax
 from tests.conftest import SYMPY_ATOL, SYMPY_RTOL
 from tests.losses import losses_sympy as ref
 from tests.losses.losses_cases import fd_check
@@ -23,7 +23,7 @@ SHAPES = [(5,), (6, 4), (3, 4, 2)]
 def _case(shape: tuple[int, ...], seed: int, ignore: bool):
     rng = np.random.default_rng(seed)
     num_classes = shape[1] if len(shape) > 1 else shape[0]
-    x = _log_softmax(3 * rng.standard_normal(shape), axis=min(1, len(shape) - 1))
+    x = log_softmax(3 * rng.standard_normal(shape), axis=min(1, len(shape) - 1))
     t = rng.integers(0, num_classes, size=() if len(shape) == 1 else (shape[0], *shape[2:]))
     if ignore and t.ndim:
         t.flat[::2] = 1  # ignore_index=1 below: a real class, ignored
@@ -59,7 +59,7 @@ def test_nll_of_log_softmax_is_cross_entropy(n: int, c: int, data: st.DataObject
     t = np.array(data.draw(st.lists(st.integers(0, c - 1), min_size=n, max_size=n)))
     w = data.draw(hnp.arrays(np.float64, c, elements=st.floats(0.1, 3.0)))
     for reduction in REDUCTIONS:
-        nll = nll_loss(_log_softmax(x, axis=1), t, w, reduction=reduction)
+        nll = nll_loss(log_softmax(x, axis=1), t, w, reduction=reduction)
         assert np.all(nll >= 0)
         np.testing.assert_allclose(nll, cross_entropy(x, t, w, reduction=reduction), rtol=1e-12)
 
@@ -68,7 +68,7 @@ def test_chain_rule_through_log_softmax_gives_cross_entropy_gradient() -> None:
     rng = np.random.default_rng(8)
     x, t = rng.standard_normal((4, 3)), np.array([0, 2, 2, 1])
     nll, ce = NLLLoss(), CrossEntropyLoss()
-    log_p = _log_softmax(x, axis=1)
+    log_p = log_softmax(x, axis=1)
     nll(log_p, t)
     g = nll.backward()  # d loss / d log p; then through log_softmax: g - p * sum(g)
     through = g - np.exp(log_p) * g.sum(axis=1, keepdims=True)
