@@ -97,12 +97,14 @@ def gradcheck(
     ----------
     func : Module or callable
         A ``Module``: its input gradient (for ``inputs[0]``; further inputs,
-        such as a loss's target, are held fixed) and the gradients of all its
+        such as a loss's target, are held fixed and passed as given, so
+        integer class indices stay integers) and the gradients of all its
         parameters are checked. The module's parameters must be float64 and
         its forward deterministic (put dropout in eval mode or seed it).
         A plain callable: ``backward`` must be given.
     inputs : array_like or sequence of array_like
-        The point at which to check. Converted to float64 copies.
+        The point at which to check. Differentiated inputs are converted to
+        float64 copies.
     backward : callable, optional
         For a plain ``func`` only: ``backward(grad_output, *inputs)`` returns
         the gradient with respect to each input (a single array when there is
@@ -159,12 +161,16 @@ def gradcheck(
         raw_inputs: Sequence[Any] = inputs
     else:
         raw_inputs = [inputs]
-    xs = [
-        np.array(as_array(x, f"input {i}", owner), dtype=np.float64)
+    if len(raw_inputs) == 0:
+        raise ValueError(f"{owner}: inputs is empty; expected at least one array")
+    # Differentiated inputs become float64 copies. A Module is differentiated
+    # with respect to its first input only; the others (a loss's integer class
+    # targets, say) are passed through unchanged.
+    differentiated = 1 if isinstance(func, Module) else len(raw_inputs)
+    xs: list[Any] = [
+        np.array(as_array(x, f"input {i}", owner), dtype=np.float64) if i < differentiated else x
         for i, x in enumerate(raw_inputs)
     ]
-    if not xs:
-        raise ValueError(f"{owner}: inputs is empty; expected at least one array")
 
     if isinstance(func, Module):
         if backward is not None:

@@ -117,3 +117,17 @@ def test_error_has_the_expected_order_of_magnitude() -> None:
     """Central differences of a cubic at h = 1e-6: error ~ h^2 + eps/h, far below 1e-6."""
     result = gradcheck(lambda x: x**3, X, backward=lambda g, x: 3 * x**2 * g)
     assert result.max_rel_error < 1e-7
+
+
+def test_module_targets_are_passed_through_unconverted() -> None:
+    from nnlib.losses import CrossEntropyLoss
+
+    logits = np.array([[2.0, -1.0, 0.5], [0.1, 0.2, -3.0]])
+    target = np.array([2, 0])
+    result = gradcheck(CrossEntropyLoss(), (logits, target))
+    assert result.passed and result.num_checked == 6
+
+
+def test_empty_inputs_are_refused() -> None:
+    with pytest.raises(ValueError, match="inputs is empty"):
+        gradcheck(np.sin, [], backward=lambda g: ())

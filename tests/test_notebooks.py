@@ -25,6 +25,7 @@ NOTEBOOKS = sorted(CHAPTERS.glob("*.ipynb"))
 IGNORED_OUTPUT_CELLS: dict[str, int] = {
     "activations.ipynb": 1,
     "checking.ipynb": 0,
+    "losses.ipynb": 0,
     "optimizers.ipynb": 0,
 }
 
