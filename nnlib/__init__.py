@@ -4,7 +4,17 @@ Each part is derived, implemented and verified in a chapter of the book
 *Neural networks from first principles*; names and defaults follow PyTorch.
 """
 
-from nnlib import data, init, layers, serialization, train
+from nnlib import (
+    activations,
+    data,
+    functional,
+    init,
+    layers,
+    losses,
+    optim,
+    serialization,
+    train,
+)
 from nnlib.gradcheck import GradcheckError, GradcheckResult, gradcheck
 from nnlib.layers import Dropout, Flatten, Linear, Sequential
 from nnlib.module import Module
@@ -23,11 +33,15 @@ __all__ = [
     "Parameter",
     "Sequential",
     "__version__",
+    "activations",
     "data",
+    "functional",
     "gradcheck",
     "init",
     "layers",
     "load",
+    "losses",
+    "optim",
     "save",
     "serialization",
     "train",
