@@ -20,6 +20,13 @@ def _relu(x: Array) -> Array:
     return result
 
 
+def _relu_derivative(x: Array) -> Array:
+    # 1 for x > 0, else 0 (so f'(0) = 0, as in PyTorch): the comparison's
+    # booleans converted to x's dtype, one pass where np.where takes several.
+    result: Array = (x > 0).astype(x.dtype)
+    return result
+
+
 def _leaky_relu(x: Array, negative_slope: float) -> Array:
     result: Array = np.where(x > 0, x, negative_slope * x).astype(x.dtype, copy=False)
     return result
@@ -89,7 +96,7 @@ class ReLU(ElementwiseActivation):
         return _relu(x)
 
     def _derivative(self, x: Array) -> Array:
-        return _leaky_relu_derivative(x, 0.0)
+        return _relu_derivative(x)
 
 
 class LeakyReLU(ElementwiseActivation):

@@ -52,6 +52,15 @@ def test_relu_is_leaky_relu_with_slope_zero(x: np.ndarray) -> None:
     np.testing.assert_array_equal(relu(x), leaky_relu(x, negative_slope=0.0))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@given(x=vectors)
+def test_relu_derivative_is_leaky_relu_derivative_with_slope_zero(dtype, x: np.ndarray) -> None:
+    x = np.concatenate([x, [0.0]]).astype(dtype)  # the kink included
+    derivative = ReLU().derivative(x)
+    assert derivative.dtype == dtype
+    np.testing.assert_array_equal(derivative, LeakyReLU(0.0).derivative(x))
+
+
 @pytest.mark.parametrize("function", [relu, leaky_relu, softplus], ids=lambda f: f.__name__)
 @given(x=vectors)
 def test_monotonic(function, x: np.ndarray) -> None:
