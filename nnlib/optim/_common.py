@@ -38,10 +38,13 @@ def _lerp_(start: Array, end: Array, weight: float) -> None:
     PyTorch evaluates ``start + w (end - start)`` when ``|w| < 0.5`` and
     ``end - (end - start)(1 - w)`` otherwise, so both ends are exact.
     """
+    difference = np.subtract(end, start)  # one temporary, then in place
     if abs(weight) < 0.5:
-        start += weight * (end - start)
+        difference *= weight
+        start += difference
     else:
-        start[...] = end - (end - start) * (1 - weight)
+        difference *= 1 - weight
+        np.subtract(end, difference, out=start)
 
 
 def _check_denominator(optimizer: Optimizer, param: Parameter, denom: Array) -> None:

@@ -152,9 +152,13 @@ class Adam(Optimizer):
                     param.data *= 1 - lr * weight_decay
                 else:
                     grad = grad + weight_decay * param.data
+            # The formulas' operations in their order, each in place on one of two
+            # scratch arrays rather than on a new temporary per operation.
             _lerp_(exp_avg, grad, 1 - beta1)  # m = beta1 m + (1 - beta1) g
+            scratch = np.multiply(grad, 1 - beta2)
+            scratch *= grad
             exp_avg_sq *= beta2
-            exp_avg_sq += (1 - beta2) * grad * grad
+            exp_avg_sq += scratch  # v = beta2 v + (1 - beta2) g g
             bias_correction1 = 1 - beta1**step
             bias_correction2 = 1 - beta2**step
             step_size = lr / bias_correction1
@@ -163,8 +167,12 @@ class Adam(Optimizer):
                 second_moment = state["max_exp_avg_sq"]
             else:
                 second_moment = exp_avg_sq
-            denom = np.sqrt(second_moment) / bias_correction2**0.5 + group["eps"]
+            denom = np.sqrt(second_moment, out=scratch)
+            denom /= bias_correction2**0.5
+            denom += group["eps"]  # sqrt(v) / sqrt(1 - beta2^t) + eps
             if group["eps"] == 0:
                 _check_denominator(self, param, denom)
-            param.data += (-step_size * exp_avg) / denom
+            update = np.multiply(exp_avg, -step_size)
+            update /= denom
+            param.data += update  # theta -= step_size m / denom
         return loss
