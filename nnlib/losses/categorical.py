@@ -31,6 +31,40 @@ __all__ = ["CrossEntropyLoss", "cross_entropy"]
 Array = NDArray[np.floating[Any]]
 
 
+def _all_counted(indices: NDArray[np.int64], num_classes: int, ignore_index: int) -> bool:
+    """True if every target is a class index in ``[0, C)`` and none equals ``ignore_index``."""
+    if indices.min() < 0 or indices.max() >= num_classes:
+        return False
+    return not (0 <= ignore_index < num_classes and bool(np.any(indices == ignore_index)))
+
+
+def _cross_entropy_one_hot(
+    x: Array, indices: NDArray[np.int64], reduction: str
+) -> tuple[Array, GradFn]:
+    r"""The common case: ``(N, C)`` scores, counted class-index targets, no weight or smoothing.
+
+    Then :math:`q_n` is the one-hot vector of :math:`y_n` and :math:`\sum_c q_{nc} = 1`,
+    so :math:`\ell_n = -\log p_{n y_n}` and the gradient is :math:`p_n - q_n`: the same
+    numbers, bit for bit, as the general path, without forming :math:`q`.
+    """
+    rows = np.arange(x.shape[0])
+    log_p = log_softmax(x, axis=1)
+    loss = 0.0 - log_p[rows, indices]
+    divisor = float(x.shape[0])
+    output = reduce(loss, reduction, divisor)
+
+    def backward(grad_output: Array) -> Array:
+        scale = upstream(grad_output, reduction, divisor)
+        if reduction == "none":
+            scale = scale.reshape(loss.shape)[:, None]
+        grad: Array = np.exp(log_p)  # p, then p - q in place
+        grad[rows, indices] -= 1.0
+        grad *= scale
+        return grad
+
+    return output, backward
+
+
 def _cross_entropy(
     owner: str,
     input: ArrayLike,
@@ -44,12 +78,21 @@ def _cross_entropy(
 
     Shared by :class:`CrossEntropyLoss` and :func:`cross_entropy`; returns the
     output and the function that maps ``grad_output`` to the input gradient.
+    The common case of one-hot :math:`q` goes to :func:`_cross_entropy_one_hot`.
     """
     reduction = check_reduction(reduction, owner)
     ignore_index = check_int(ignore_index, "ignore_index", owner)
     eps = check_number(label_smoothing, "label_smoothing", owner, low=0.0, high=1.0)
     x = class_scores(input, owner)
     indices, probabilities = split_target(target, x, owner, allow_probabilities=True)
+    if (
+        indices is not None
+        and weight is None
+        and eps == 0.0
+        and x.ndim == 2
+        and _all_counted(indices, x.shape[1], ignore_index)
+    ):
+        return _cross_entropy_one_hot(x, indices, reduction)
     unbatched = x.ndim == 1
     if unbatched:  # one sample: treat as a batch of one
         x = x[None]

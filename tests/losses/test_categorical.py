@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from nnlib._numerics import log_softmax
-from nnlib.losses import CrossEntropyLoss, cross_entropy
+from nnlib.losses import CrossEntropyLoss, categorical, cross_entropy
 from tests.conftest import SYMPY_ATOL, SYMPY_RTOL
 from tests.losses import losses_sympy as ref
 from tests.losses.losses_cases import fd_check
@@ -77,6 +77,37 @@ def test_gradient_matches_central_differences(reduction: str, probabilities: boo
     x, t, _ = _case((4, 3, 2), 30, ignore=True, probabilities=probabilities)
     loss = CrossEntropyLoss(np.array([0.5, 1.0, 2.0]), -100, reduction, label_smoothing=0.15)
     assert fd_check(loss, x, t)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("seed", range(4))
+def test_one_hot_path_equals_the_general_path(monkeypatch, dtype, reduction, seed) -> None:
+    # Unweighted, unsmoothed (N, C) scores with class indices that all count take a
+    # shorter path; a weight of ones forces the general path, which must give the same bits.
+    rng = np.random.default_rng(seed)
+    n, c = int(rng.integers(1, 9)), int(rng.integers(2, 7))
+    x = (10 * rng.standard_normal((n, c))).astype(dtype)
+    t = rng.integers(0, c - 1, n)
+    g = rng.standard_normal(n).astype(dtype) if reduction == "none" else 0.7
+    calls: list[int] = []
+    one_hot_path = categorical._cross_entropy_one_hot
+
+    def counted_one_hot_path(*args):
+        calls.append(1)
+        return one_hot_path(*args)
+
+    monkeypatch.setattr(categorical, "_cross_entropy_one_hot", counted_one_hot_path)
+    ignore_index = -100 if seed % 2 else c - 1  # unused: no target is the last class
+    fast = CrossEntropyLoss(ignore_index=ignore_index, reduction=reduction)
+    general = CrossEntropyLoss(np.ones(c), ignore_index=ignore_index, reduction=reduction)
+    value, reference = fast(x, t), general(x, t)
+    assert calls == [1]  # only the unweighted loss took the shorter path
+    grad, reference_grad = fast.backward(g), general.backward(g)
+    assert value.dtype == grad.dtype == dtype
+    np.testing.assert_array_equal(value, reference)
+    np.testing.assert_array_equal(grad, reference_grad)
+    np.testing.assert_array_equal(cross_entropy(x, t, reduction=reduction), reference)
 
 
 def test_ignore_index_can_be_a_real_class() -> None:
