@@ -112,7 +112,7 @@ def as_array(
 def check_finite(array: NDArray[Any], name: str, owner: str) -> None:
     """Raise ``ValueError`` if ``array`` holds NaN or an infinity."""
     finite = np.isfinite(array)
-    if not finite.all():
+    if np.count_nonzero(finite) != finite.size:  # cheaper than not finite.all()
         bad = np.argwhere(~finite)
         count = len(bad)
         where = tuple(int(i) for i in bad[0])

@@ -9,6 +9,7 @@ from nnlib._random import as_generator
 from nnlib._validation import (
     as_array,
     check_choice,
+    check_finite,
     check_forward_done,
     check_grad_output,
     check_int,
@@ -47,6 +48,21 @@ def test_as_array_names_the_first_non_finite_entry() -> None:
     with pytest.raises(ValueError, match=r"1 non-finite value \(first at index 2: inf\)"):
         as_array([0.0, 1.0, np.inf], "x", "F")
     assert np.isnan(as_array([np.nan], "x", "F", allow_nonfinite=True)[0])
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_check_finite_accepts_the_largest_finite_values(dtype: type) -> None:
+    # Their sum or sum of squares would overflow: the check must not rely on one.
+    big = np.finfo(dtype).max
+    values = np.array([[big, big], [-big, -big]], dtype=dtype)
+    with np.errstate(all="raise"):
+        check_finite(values, "x", "F")
+        check_finite(values.T, "x", "F")  # not C-contiguous
+        np.testing.assert_array_equal(as_array(values, "x", "F"), values)
+    with pytest.raises(
+        ValueError, match=r"F: x holds 1 non-finite value \(first at index 3: -inf\)"
+    ):
+        check_finite(np.array([big, big, -big, -np.inf], dtype=dtype), "x", "F")
 
 
 def test_check_number_ranges() -> None:

@@ -52,7 +52,7 @@ def reduce(loss: Array, reduction: str, divisor: float) -> Array:
     """
     if reduction == "none":
         return loss
-    total = np.sum(loss)
+    total = loss.sum()
     if reduction == "mean":
         total = total / divisor
     return np.asarray(total, dtype=loss.dtype)
