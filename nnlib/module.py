@@ -115,6 +115,17 @@ class Module:
         """
         raise NotImplementedError(f"{type(self).__name__} does not implement backward")
 
+    def _backward_parameters(self, grad_output: Any) -> None:
+        r"""Run the backward pass for the parameter gradients only.
+
+        :func:`~nnlib.train.fit` calls this on the model: its input is a data
+        batch, whose gradient nobody uses (PyTorch likewise computes no
+        gradient for an input that does not require one). This default runs
+        :meth:`backward` and drops the result; ``Sequential`` and ``Linear``
+        skip the unused work.
+        """
+        self.backward(grad_output)
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.forward(*args, **kwargs)
 

@@ -88,6 +88,16 @@ def test_call_runs_forward_and_backward_accumulates() -> None:
     np.testing.assert_allclose(model.first.a.grad, 4 * x)
 
 
+def test_backward_parameters_defaults_to_backward() -> None:
+    model, reference = Pair(), Pair()
+    x = np.array([1.0, -1.0, 0.5])
+    model(x)
+    reference(x)
+    assert model._backward_parameters(np.ones(3)) is None
+    reference.backward(np.ones(3))
+    np.testing.assert_array_equal(model.first.a.grad, reference.first.a.grad)
+
+
 def test_zero_grad_sets_none_or_zeros() -> None:
     model = Affine(2)
     model(np.ones(2))

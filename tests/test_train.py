@@ -118,6 +118,25 @@ def test_train_loss_is_the_per_sample_mean_of_the_epoch() -> None:
         assert history["val_loss"][0] == pytest.approx(expected, rel=1e-12)
 
 
+def test_fit_takes_the_steps_of_the_hand_written_loop() -> None:
+    # fit asks the model for parameter gradients only; the weights must not notice.
+    X_tr, _, y_tr, _ = _digits()
+    X, y = X_tr[:200], y_tr[:200]
+    trained, by_hand = _mlp([64, 16, 10], seed=3), _mlp([64, 16, 10], seed=3)
+    fit(trained, CrossEntropyLoss(), Adam(trained.parameters()),
+        DataLoader(X, y, batch_size=32, shuffle=True, rng=1), epochs=2)  # fmt: skip
+    loss, optimizer = CrossEntropyLoss(), Adam(by_hand.parameters())
+    loader = DataLoader(X, y, batch_size=32, shuffle=True, rng=1)
+    for _ in range(2):
+        for inputs, target in loader:
+            optimizer.zero_grad()
+            loss(by_hand(inputs), target)
+            by_hand.backward(loss.backward())
+            optimizer.step()
+    for got, expected in zip(trained.parameters(), by_hand.parameters(), strict=True):
+        np.testing.assert_array_equal(got.data, expected.data)
+
+
 def test_one_optimizer_step_per_batch() -> None:
     X, y = _regression(50)
     model = Linear(3, 1, rng=0)

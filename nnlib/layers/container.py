@@ -124,3 +124,14 @@ class Sequential(Module):
         for module in reversed(self.__dict__["_modules"].values()):
             grad_output = module.backward(grad_output)
         return grad_output
+
+    def _backward_parameters(self, grad_output: Any) -> None:
+        """:meth:`backward`, asking the first stage for its parameter gradients only."""
+        if type(self).backward is not Sequential.backward:  # a subclass's own backward runs
+            self.backward(grad_output)
+            return
+        stages = list(self.__dict__["_modules"].values())
+        for module in reversed(stages[1:]):
+            grad_output = module.backward(grad_output)
+        if stages:
+            stages[0]._backward_parameters(grad_output)

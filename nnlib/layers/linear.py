@@ -168,17 +168,28 @@ class Linear(Module):
 
     def backward(self, grad_output: ArrayLike) -> Array:
         r"""Add :math:`G^\top X`, :math:`\sum_n G_n` to the grads; return :math:`G W`."""
+        g, input_shape = self._add_parameter_grads(grad_output)
+        grad_input: Array = g @ self.weight.data  # dL/dX = G W
+        return grad_input if len(input_shape) == 2 else grad_input.reshape(input_shape)
+
+    def _backward_parameters(self, grad_output: ArrayLike) -> None:
+        r""":meth:`backward` without the product :math:`G W`, for an input needing no gradient."""
+        if type(self).backward is not Linear.backward:  # a subclass's own backward runs
+            self.backward(grad_output)
+        else:
+            self._add_parameter_grads(grad_output)
+
+    def _add_parameter_grads(self, grad_output: ArrayLike) -> tuple[Array, tuple[int, ...]]:
+        r"""Check ``grad_output``, add :math:`G^\top X` and :math:`\sum_n G_n`; return G."""
         check_forward_done(self._cache, "Linear")
-        rows, input_shape = cast(tuple[Array, tuple[int, ...]], self._cache)
+        rows, input_shape = cast("tuple[Array, tuple[int, ...]]", self._cache)
         grad = check_grad_output(grad_output, (*input_shape[:-1], self.out_features), "Linear")
-        weight = self.weight.data
-        g = _cast(grad, weight.dtype, "grad_output", "Linear.backward")
+        g = _cast(grad, self.weight.data.dtype, "grad_output", "Linear.backward")
         g = g.reshape(-1, self.out_features)  # G, shape (N, out)
         _accumulate(self.weight, g.T @ rows)  # dL/dW = G^T X
         if self.bias is not None:
             _accumulate(self.bias, g.sum(axis=0))  # dL/db = sum over the batch of G
-        grad_input: Array = g @ weight  # dL/dX = G W
-        return grad_input if len(input_shape) == 2 else grad_input.reshape(input_shape)
+        return g, input_shape
 
     def extra_repr(self) -> str:
         return (

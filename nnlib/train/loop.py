@@ -145,7 +145,8 @@ def fit(
     -----
     One step on a batch :math:`B` is: ``zero_grad``; forward;
     :math:`L_B`; backward of the loss then of the model (which accumulates
-    every :math:`\partial L_B/\partial\theta`); ``optimizer.step()``. The work
+    every :math:`\partial L_B/\partial\theta`, and skips the gradient with
+    respect to the batch itself, which nothing uses); ``optimizer.step()``. The work
     per step is a fixed number of array operations, independent of the
     batch size: there is no Python loop over samples. The epoch's
     training loss is the per-sample mean,
@@ -241,7 +242,7 @@ def _train_epoch(
                 loss = float(loss_fn(output, target))
                 if not math.isfinite(loss):
                     raise FloatingPointError(f"the loss is {loss}")
-                model.backward(loss_fn.backward(1.0))
+                model._backward_parameters(loss_fn.backward(1.0))  # no gradient for the batch
                 optimizer.step()
                 size = len(np.asarray(target)) if np.ndim(target) else 1
                 total += loss * size if reduction == "mean" else loss

@@ -101,6 +101,38 @@ def test_gradients_accumulate_and_reset() -> None:
     assert layer.weight.grad is None and layer.bias.grad is None
 
 
+@pytest.mark.parametrize("shape", [(4, 3), (2, 2, 3)])
+def test_backward_parameters_gives_backwards_parameter_gradients(shape: tuple[int, ...]) -> None:
+    # What fit uses: the same parameter gradients, bit for bit, without the input gradient.
+    rng = np.random.default_rng(3)
+    x, g = rng.standard_normal(shape), rng.standard_normal((*shape[:-1], 2))
+    full, params_only = Linear(3, 2, rng=0), Linear(3, 2, rng=0)
+    full(x)
+    full.backward(g)
+    params_only(x)
+    assert params_only._backward_parameters(g) is None
+    np.testing.assert_array_equal(params_only.weight.grad, full.weight.grad)
+    np.testing.assert_array_equal(params_only.bias.grad, full.bias.grad)
+    with pytest.raises(ValueError, match=r"Linear.backward: grad_output has shape \(4, 3\)"):
+        params_only._backward_parameters(np.ones((4, 3)))
+    with pytest.raises(RuntimeError, match=r"Linear.backward was called before forward"):
+        Linear(3, 2)._backward_parameters(g)
+
+
+def test_backward_parameters_runs_a_subclass_backward() -> None:
+    class Clipped(Linear):
+        def backward(self, grad_output: np.ndarray) -> np.ndarray:
+            return super().backward(np.clip(grad_output, -0.5, 0.5))
+
+    x, g = np.ones((2, 3)), np.full((2, 2), 4.0)
+    layer, reference = Clipped(3, 2, rng=0), Linear(3, 2, rng=0)
+    layer(x)
+    layer._backward_parameters(g)
+    reference(x)
+    reference.backward(np.full((2, 2), 0.5))
+    np.testing.assert_array_equal(layer.weight.grad, reference.weight.grad)
+
+
 @given(
     st.integers(1, 4), st.integers(1, 5), st.integers(1, 5), st.integers(0, 2**31 - 1)
 )  # fmt: skip

@@ -77,6 +77,42 @@ def test_backward_runs_in_reverse_order() -> None:
     assert calls == ["forward a", "forward b", "backward b", "backward a"]
 
 
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: _mlp(),
+        lambda: Sequential(ReLU(), _mlp()),  # first stage without a shortcut
+        lambda: Sequential(_mlp(), Tanh()),  # nested: the inner first stage is asked
+        lambda: Sequential(),
+    ],
+    ids=["mlp", "relu-first", "nested", "empty"],
+)
+def test_backward_parameters_gives_backwards_parameter_gradients(build) -> None:
+    x = np.random.default_rng(4).standard_normal((6, 4))
+    full, params_only = build(), build()
+    g = np.random.default_rng(5).standard_normal(full(x).shape)
+    full.backward(g)
+    params_only(x)
+    assert params_only._backward_parameters(g) is None
+    pairs = zip(full.parameters(), params_only.parameters(), strict=True)
+    for expected, got in pairs:
+        np.testing.assert_array_equal(got.grad, expected.grad)
+
+
+def test_backward_parameters_runs_a_subclass_backward() -> None:
+    calls: list[str] = []
+
+    class Traced(Sequential):
+        def backward(self, grad_output: np.ndarray) -> np.ndarray:
+            calls.append("backward")
+            return super().backward(grad_output)
+
+    model = Traced(Linear(2, 2, rng=0))
+    model(np.ones((1, 2)))
+    model._backward_parameters(np.ones((1, 2)))
+    assert calls == ["backward"] and model[0].weight.grad is not None
+
+
 def test_indexing_slicing_iteration_and_len() -> None:
     model = _mlp()
     assert len(model) == 3
