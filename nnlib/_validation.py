@@ -16,6 +16,7 @@ Conventions
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
@@ -83,6 +84,8 @@ def as_array(
     ValueError
         If it holds NaN or infinity and ``allow_nonfinite`` is False.
     """
+    if type(value) is float and math.isfinite(value):  # e.g. loss.backward(1.0): no array check
+        return np.asarray(value)
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as error:  # ragged nested lists, for example
@@ -174,7 +177,10 @@ def check_number(
     ValueError
         If it is NaN, infinite, or outside the range.
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    # A float is the usual case, and testing for it is much cheaper than the ABC check.
+    if type(value) is not float and (
+        isinstance(value, bool) or not isinstance(value, numbers.Real)
+    ):
         raise TypeError(f"{owner}: {name} must be a real number, got {_describe(value)}")
     number = float(value)
     if not np.isfinite(number):
@@ -202,7 +208,10 @@ def check_int(
     high: int | None = None,
 ) -> int:
     """Check that a hyperparameter is an integer in ``[low, high]``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    # An int is the usual case, and testing for it is much cheaper than the ABC check.
+    if type(value) is not int and (
+        isinstance(value, bool) or not isinstance(value, numbers.Integral)
+    ):
         raise TypeError(f"{owner}: {name} must be an integer, got {_describe(value)}")
     number = int(value)
     if (low is not None and number < low) or (high is not None and number > high):

@@ -50,6 +50,16 @@ def test_as_array_names_the_first_non_finite_entry() -> None:
     assert np.isnan(as_array([np.nan], "x", "F", allow_nonfinite=True)[0])
 
 
+def test_as_array_of_a_python_float() -> None:
+    value = as_array(1.5, "grad_output", "F")
+    assert value.shape == () and value.dtype == np.float64 and value == 1.5
+    with pytest.raises(
+        ValueError, match=r"F: grad_output holds 1 non-finite value \(first at index \(\): nan\)"
+    ):
+        as_array(float("nan"), "grad_output", "F")
+    assert as_array(float("-inf"), "x", "F", allow_nonfinite=True) == -np.inf
+
+
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 def test_check_finite_accepts_the_largest_finite_values(dtype: type) -> None:
     # Their sum or sum of squares would overflow: the check must not rely on one.

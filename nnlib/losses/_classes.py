@@ -52,26 +52,30 @@ def split_target(
     except (TypeError, ValueError) as error:
         raise TypeError(f"{owner}: target could not be converted to an array ({error})") from None
     expected = () if x.ndim == 1 else (x.shape[0], *x.shape[2:])
-    what = f"integer class indices of shape {expected}"
-    if allow_probabilities:
-        what += f" or class probabilities of the input's shape {x.shape}"
+
+    def what() -> str:  # the expectation, for the error messages only
+        text = f"integer class indices of shape {expected}"
+        if allow_probabilities:
+            text += f" or class probabilities of the input's shape {x.shape}"
+        return text
+
     if raw.dtype.kind in "iu":
         if raw.shape != expected:
             raise ValueError(
                 f"{owner}: target has shape {raw.shape} for input of shape {x.shape}; "
-                f"expected {what}"
+                f"expected {what()}"
             )
         return raw.astype(np.int64, copy=False), None
     if raw.dtype.kind == "f" and allow_probabilities:
         if raw.shape != x.shape:
             raise ValueError(
                 f"{owner}: target has floating dtype {raw.dtype} and shape {raw.shape} for "
-                f"input of shape {x.shape}; expected {what}"
+                f"input of shape {x.shape}; expected {what()}"
             )
         probabilities = as_array(raw, "target", owner)
         check_unit_interval(probabilities, "target", owner)
         return None, probabilities.astype(x.dtype, copy=False)
-    raise TypeError(f"{owner}: target has dtype {raw.dtype}; expected {what}")
+    raise TypeError(f"{owner}: target has dtype {raw.dtype}; expected {what()}")
 
 
 def check_indices(indices: Indices, num_classes: int, ignore_index: int, owner: str) -> Any:
