@@ -19,9 +19,7 @@ _REFERENCE = re.compile(r"\[(\d+)\]_")
 _DEFINITION = re.compile(r"^(\s*)\.\. \[(\d+)\]")
 
 
-def _relabel(
-    app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str]
-) -> None:
+def _relabel(app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str]) -> None:
     cited = any(_REFERENCE.search(line) for line in lines)
     key = re.sub(r"[^0-9A-Za-z]+", "-", name).strip("-").lower()
     for index, line in enumerate(lines):
