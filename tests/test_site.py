@@ -14,8 +14,10 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -103,6 +105,29 @@ def test_site_was_built() -> None:
     names = {page.relative_to(HTML).as_posix() for page in PAGES}
     for chapter in ("intro", "checking", "api", "bibliography"):
         assert f"chapters/{chapter}.html" in names, f"chapters/{chapter}.html was not built"
+
+
+def test_icons_are_served(server: str) -> None:
+    # Chromium fetches a page's icon once per browser and outside the network
+    # events a test can watch, so a missing icon shows up only on whichever page
+    # happens to load first. Check every icon here instead: /favicon.ico, which
+    # browsers ask for on pages naming no icon (the redirect page index.html),
+    # and each icon a page links to.
+    with urllib.request.urlopen(f"{server}/favicon.ico") as response:
+        assert response.status == 200
+        assert response.read(4) == b"\x00\x00\x01\x00", "/favicon.ico is not an ICO file"
+    linked = re.compile(r'<link rel="(?:shortcut )?icon" href="([^"]+)"')
+    for page in PAGES:
+        for href in linked.findall(page.read_text(encoding="utf-8")):
+            target = (page.parent / href).resolve()
+            assert target.is_file(), f"{page.relative_to(HTML)} links to missing icon {href}"
+
+
+def test_root_redirect_target_exists() -> None:
+    html = (HTML / "index.html").read_text(encoding="utf-8")
+    match = re.search(r'http-equiv="Refresh" content="0; url=([^"]+)"', html)
+    assert match, f"index.html is not the expected redirect page: {html[:200]!r}"
+    assert (HTML / match.group(1)).is_file(), f"index.html redirects to missing {match.group(1)}"
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(HTML).as_posix())
