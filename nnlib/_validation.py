@@ -2,7 +2,11 @@
 
 Every public entry point validates what a user hands it and raises an error
 that names the owner (``"Sigmoid"``, ``"Adam"``), what was wrong and what was
-expected. Internals trust their callers and do not re-check.
+expected. Internals trust their callers and do not re-check. A container such
+as ``Sequential`` is one entry point: it checks what enters it and what leaves
+it, and the stages inside receive arrays that nnlib itself produced, so they
+check shapes but skip the scan for NaN and infinity (:func:`trusted_array`,
+``check_grad_output(..., trusted=True)``).
 
 Conventions
 -----------
@@ -35,6 +39,8 @@ __all__ = [
     "check_number",
     "check_same_shape",
     "check_shape",
+    "first_nonfinite",
+    "trusted_array",
 ]
 
 T = TypeVar("T")
@@ -112,18 +118,38 @@ def as_array(
     return array
 
 
+def trusted_array(value: Any, name: str, owner: str) -> NDArray[np.floating[Any]]:
+    """:func:`as_array` for a value another nnlib stage produced: no scan for NaN or infinity.
+
+    A plain floating-point ndarray is returned as it is (the container that
+    runs the stage scans what leaves it); anything else gets the full
+    :func:`as_array` treatment.
+    """
+    if type(value) is np.ndarray and value.dtype.kind == "f":
+        return value
+    return as_array(value, name, owner)
+
+
+def first_nonfinite(array: NDArray[Any]) -> str | None:
+    """``None`` if ``array`` is finite, else a description: how many, where the first is."""
+    finite = np.isfinite(array)
+    if np.count_nonzero(finite) == finite.size:  # cheaper than finite.all()
+        return None
+    bad = np.argwhere(~finite)
+    count = len(bad)
+    where = tuple(int(i) for i in bad[0])
+    index = where if len(where) != 1 else where[0]
+    return (
+        f"{count} non-finite value{'s' if count > 1 else ''} "
+        f"(first at index {index}: {array[tuple(bad[0])]})"
+    )
+
+
 def check_finite(array: NDArray[Any], name: str, owner: str) -> None:
     """Raise ``ValueError`` if ``array`` holds NaN or an infinity."""
-    finite = np.isfinite(array)
-    if np.count_nonzero(finite) != finite.size:  # cheaper than not finite.all()
-        bad = np.argwhere(~finite)
-        count = len(bad)
-        where = tuple(int(i) for i in bad[0])
-        index = where if len(where) != 1 else where[0]
-        raise ValueError(
-            f"{owner}: {name} holds {count} non-finite value{'s' if count > 1 else ''} "
-            f"(first at index {index}: {array[tuple(bad[0])]}); expected finite numbers"
-        )
+    problem = first_nonfinite(array)
+    if problem is not None:
+        raise ValueError(f"{owner}: {name} holds {problem}; expected finite numbers")
 
 
 def check_nonempty(array: NDArray[Any], name: str, owner: str) -> None:
@@ -231,22 +257,30 @@ def check_choice(value: T, choices: Sequence[T], name: str, owner: str) -> T:
     return value
 
 
-def check_forward_done(cached: object, owner: str) -> None:
-    """Raise ``RuntimeError`` if ``backward`` is called with nothing cached."""
+def check_forward_done(cached: T | None, owner: str) -> T:
+    """Return ``cached``, or raise ``RuntimeError`` if it is None: no forward pass yet."""
     if cached is None:
         raise RuntimeError(
             f"{owner}.backward was called before forward; call the module on an input "
             "first, then backward with the gradient of the loss with respect to its output"
         )
+    return cached
 
 
 def check_grad_output(
     grad_output: Any,
     shape: tuple[int, ...],
     owner: str,
+    *,
+    trusted: bool = False,
 ) -> NDArray[np.floating[Any]]:
-    """Convert ``grad_output`` and check it matches the forward output's shape."""
-    grad = as_array(grad_output, "grad_output", f"{owner}.backward")
+    """Convert ``grad_output`` and check it matches the forward output's shape.
+
+    ``trusted=True`` is for a gradient another nnlib stage produced: the scan
+    for NaN and infinity is skipped (see :func:`trusted_array`).
+    """
+    convert = trusted_array if trusted else as_array
+    grad = convert(grad_output, "grad_output", f"{owner}.backward")
     if grad.shape != tuple(shape):
         raise ValueError(
             f"{owner}.backward: grad_output has shape {grad.shape}; expected the shape of "

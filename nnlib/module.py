@@ -81,20 +81,24 @@ class Module:
     # -- registration -----------------------------------------------------
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if "_parameters" not in self.__dict__:
+        attributes = self.__dict__
+        if "_parameters" not in attributes:
             raise RuntimeError(
                 f"{type(self).__name__}: assign attributes only after calling "
                 "super().__init__() in __init__"
             )
-        params: dict[str, Parameter] = self.__dict__["_parameters"]
-        modules: dict[str, Module] = self.__dict__["_modules"]
-        params.pop(name, None)
-        modules.pop(name, None)
+        params: dict[str, Parameter] = attributes["_parameters"]
+        modules: dict[str, Module] = attributes["_modules"]
         if isinstance(value, Parameter):
+            modules.pop(name, None)
             params[name] = value
         elif isinstance(value, Module):
+            params.pop(name, None)
             modules[name] = value
-        object.__setattr__(self, name, value)
+        elif name in params or name in modules:  # a registered name becomes a plain one
+            params.pop(name, None)
+            modules.pop(name, None)
+        object.__setattr__(self, name, value)  # honours properties of subclasses
 
     def __delattr__(self, name: str) -> None:
         self.__dict__["_parameters"].pop(name, None)
@@ -115,16 +119,35 @@ class Module:
         """
         raise NotImplementedError(f"{type(self).__name__} does not implement backward")
 
-    def _backward_parameters(self, grad_output: Any) -> None:
+    def _backward_parameters(self, grad_output: Any, *, inner: bool = False) -> None:
         r"""Run the backward pass for the parameter gradients only.
 
         :func:`~nnlib.train.fit` calls this on the model: its input is a data
         batch, whose gradient nobody uses (PyTorch likewise computes no
         gradient for an input that does not require one). This default runs
-        :meth:`backward` and drops the result; ``Sequential`` and ``Linear``
-        skip the unused work.
+        :meth:`backward` (:meth:`_backward_inner` when ``inner``) and drops
+        the result; ``Sequential`` and ``Linear`` skip the unused work.
         """
-        self.backward(grad_output)
+        if inner:
+            self._backward_inner(grad_output)
+        else:
+            self.backward(grad_output)
+
+    # -- the passes inside a container ----------------------------------------
+    #
+    # A container (``Sequential``) checks what enters it and what leaves it.
+    # Its later stages receive arrays that nnlib stages produced, so a stage
+    # may skip the scan for NaN and infinity there (shapes are still checked).
+    # These defaults are the full public passes; ``Linear``, the element-wise
+    # activations and ``Sequential`` override them.
+
+    def _forward_inner(self, input: Any) -> Any:
+        """:meth:`forward` for an input that the previous stage of a container produced."""
+        return self.forward(input)
+
+    def _backward_inner(self, grad_output: Any) -> Any:
+        """:meth:`backward` for a gradient that the next stage of a container produced."""
+        return self.backward(grad_output)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.forward(*args, **kwargs)

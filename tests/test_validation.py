@@ -17,6 +17,8 @@ from nnlib._validation import (
     check_number,
     check_same_shape,
     check_shape,
+    first_nonfinite,
+    trusted_array,
 )
 
 
@@ -143,3 +145,39 @@ def test_as_generator() -> None:
         as_generator(np.random.RandomState(0), "F")
     with pytest.raises(TypeError, match="got bool"):
         as_generator(True, "F")
+
+
+def test_trusted_array_returns_float_arrays_unscanned_and_converts_the_rest() -> None:
+    x = np.array([1.0, np.nan])
+    assert trusted_array(x, "input", "Stage") is x  # no scan: the container does it
+    f32 = np.ones(2, dtype=np.float32)
+    assert trusted_array(f32, "input", "Stage") is f32
+    np.testing.assert_array_equal(trusted_array([1, 2], "input", "Stage"), [1.0, 2.0])
+    with pytest.raises(ValueError, match=r"Stage: input holds 1 non-finite value"):
+        trusted_array([1.0, float("inf")], "input", "Stage")  # not an array: full checks
+    with pytest.raises(TypeError, match=r"Stage: input has dtype <U1 and is not numeric"):
+        trusted_array(np.array(["a"]), "input", "Stage")
+
+
+def test_check_grad_output_trusted_keeps_the_shape_check() -> None:
+    g = np.array([[np.inf, 0.0]])
+    assert check_grad_output(g, (1, 2), "Stage", trusted=True) is g
+    with pytest.raises(ValueError, match=r"Stage.backward: grad_output holds 1 non-finite"):
+        check_grad_output(g, (1, 2), "Stage")
+    with pytest.raises(ValueError, match=r"Stage.backward: grad_output has shape \(1, 2\)"):
+        check_grad_output(g, (2, 1), "Stage", trusted=True)
+
+
+def test_first_nonfinite_describes_the_first_bad_entry() -> None:
+    assert first_nonfinite(np.ones((2, 3))) is None
+    a = np.ones((2, 3))
+    a[1, 0], a[1, 2] = -np.inf, np.nan
+    assert first_nonfinite(a) == "2 non-finite values (first at index (1, 0): -inf)"
+    assert first_nonfinite(np.array([0.0, np.nan])) == "1 non-finite value (first at index 1: nan)"
+
+
+def test_check_forward_done_returns_the_cache() -> None:
+    cache = (np.ones(2), (2,))
+    assert check_forward_done(cache, "Stage") is cache
+    with pytest.raises(RuntimeError, match=r"Stage.backward was called before forward"):
+        check_forward_done(None, "Stage")

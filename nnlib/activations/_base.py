@@ -18,7 +18,7 @@ from typing import Any, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._validation import as_array, check_forward_done, check_grad_output
+from nnlib._validation import as_array, check_forward_done, check_grad_output, trusted_array
 from nnlib.module import Module
 
 __all__ = ["Array", "ElementwiseActivation"]
@@ -33,7 +33,9 @@ class ElementwiseActivation(Module):
     float32 stays float32), caches input and output, and returns
     :math:`f(x)`. ``backward(grad_output)`` returns ``grad_output`` times the
     local derivative. ``derivative(input)`` evaluates :math:`f'` at any input,
-    without touching the cache.
+    without touching the cache. Inside a ``Sequential``, a stage other than the
+    first skips the scan for NaN and infinity; the container scans what
+    enters and leaves it.
     """
 
     def __init__(self) -> None:
@@ -53,17 +55,33 @@ class ElementwiseActivation(Module):
 
     def forward(self, input: ArrayLike) -> Array:
         r"""Apply the activation element-wise; shape and floating dtype are kept."""
-        x = as_array(input, "input", type(self).__name__)
+        return self._apply(as_array(input, "input", type(self).__name__))
+
+    def _forward_inner(self, input: ArrayLike) -> Array:
+        if type(self).forward is not ElementwiseActivation.forward:  # a subclass's own
+            return self.forward(input)
+        return self._apply(trusted_array(input, "input", type(self).__name__))
+
+    def _apply(self, x: Array) -> Array:
         y = self._function(x)
-        self._input, self._output = x, y
+        cache = self.__dict__  # past Module.__setattr__: plain values, set on every call
+        cache["_input"], cache["_output"] = x, y
         return y
 
     def backward(self, grad_output: ArrayLike) -> Array:
         r"""Return :math:`\partial L/\partial x = \partial L/\partial y \odot f'(x)`."""
+        return self._chain(grad_output, trusted=False)
+
+    def _backward_inner(self, grad_output: ArrayLike) -> Array:
+        if type(self).backward is not ElementwiseActivation.backward:  # a subclass's own
+            return self.backward(grad_output)
+        return self._chain(grad_output, trusted=True)
+
+    def _chain(self, grad_output: ArrayLike, trusted: bool) -> Array:
         owner = type(self).__name__
-        check_forward_done(self._output, owner)
-        x, y = cast(Array, self._input), cast(Array, self._output)
-        grad = check_grad_output(grad_output, y.shape, owner)
+        y = check_forward_done(self._output, owner)
+        x = cast(Array, self._input)  # set together with _output
+        grad = check_grad_output(grad_output, y.shape, owner, trusted=trusted)
         result: Array = grad * self._local_gradient(x, y)
         return result
 

@@ -118,7 +118,7 @@ class DataLoader:
             order = self._rng.permutation(n)
             for start in range(0, stop, b):
                 indices = order[start : start + b]
-                yield tuple(array[indices] for array in self.arrays)
+                yield tuple([array[indices] for array in self.arrays])
         else:
             for start in range(0, stop, b):
-                yield tuple(array[start : start + b] for array in self.arrays)
+                yield tuple([array[start : start + b] for array in self.arrays])

@@ -242,9 +242,13 @@ def _train_epoch(
                 loss = float(loss_fn(output, target))
                 if not math.isfinite(loss):
                     raise FloatingPointError(f"the loss is {loss}")
-                model._backward_parameters(loss_fn.backward(1.0))  # no gradient for the batch
+                # Parameter gradients only (none for the batch). The loss made this
+                # gradient, so the model need not scan it for NaN: a non-finite
+                # parameter gradient would stop optimizer.step() all the same.
+                model._backward_parameters(loss_fn.backward(1.0), inner=True)
                 optimizer.step()
-                size = len(np.asarray(target)) if np.ndim(target) else 1
+                target_array = np.asarray(target)
+                size = len(target_array) if target_array.ndim else 1
                 total += loss * size if reduction == "mean" else loss
                 count += size
                 if keep_outputs:

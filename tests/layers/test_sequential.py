@@ -172,3 +172,160 @@ def test_errors() -> None:
         model["0"]  # type: ignore[call-overload]
     with pytest.raises(ValueError, match=r"Linear: input of shape \(2, 3\) has 3 features"):
         model(np.ones((2, 3)))
+
+
+# -- checks at the boundary --------------------------------------------------------------
+
+
+class _Poison(Module):
+    """A stage that writes NaN into its output (forward) or its gradient (backward)."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__()
+        self.where = where
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        out = np.array(x, dtype=float)
+        if self.where == "forward":
+            out[0, 1] = np.nan
+        return out
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        grad = np.array(grad_output, dtype=float)
+        if self.where == "backward":
+            grad[0, 0] = np.nan
+        return grad
+
+
+def test_non_finite_output_is_traced_to_the_stage_that_made_it() -> None:
+    model = Sequential(Linear(4, 5, rng=0), _Poison("forward"), Tanh(), Linear(5, 3, rng=1))
+    with pytest.raises(
+        FloatingPointError,
+        match=r"Sequential.forward: stage '1' \(_Poison\) produced an output with 1 non-finite "
+        r"value \(first at index \(0, 1\): nan\) from finite values",
+    ):
+        model(np.ones((2, 4)))
+
+
+def test_non_finite_gradient_is_traced_to_the_stage_that_made_it() -> None:
+    model = Sequential(Linear(4, 5, rng=0), _Poison("backward"), Tanh(), Linear(5, 3, rng=1))
+    model(np.ones((2, 4)))
+    with pytest.raises(
+        FloatingPointError, match=r"Sequential.backward: stage '1' \(_Poison\) produced a gradient"
+    ):
+        model.backward(np.ones((2, 3)))
+
+
+def _scaled(weight: float) -> Linear:
+    layer = Linear(1, 1, bias=False, rng=0)
+    layer.weight.data[...] = weight
+    return layer
+
+
+def test_overflow_inside_the_chain_is_reported_not_returned() -> None:
+    model = Sequential(_scaled(1e200), ReLU(), _scaled(1e200))
+    x = np.full((1, 1), 1e10)  # 1e210 after stage 0, 1e410 = inf after stage 2
+    with (
+        np.errstate(over="ignore"),
+        pytest.raises(
+            FloatingPointError, match=r"stage '2' \(Linear\) produced an output with 1 non-finite"
+        ),
+    ):
+        model(x)
+
+
+def test_a_saturating_stage_after_an_overflow_gives_its_limit() -> None:
+    # tanh(inf) = 1 exactly: the output is finite and correct, so nothing is raised.
+    model = Sequential(_scaled(1e200), ReLU(), _scaled(1e200), Tanh())
+    with np.errstate(over="ignore"):
+        np.testing.assert_array_equal(model(np.full((1, 1), 1e10)), [[1.0]])
+
+
+def test_inner_stages_skip_the_finiteness_scan_but_the_boundary_does_not() -> None:
+    model = _mlp()
+    x = np.ones((2, 4))
+    x[1, 2] = np.inf
+    with pytest.raises(ValueError, match=r"Linear: input holds 1 non-finite value"):
+        model(x)
+    scanned: list[str] = []
+
+    class Counting(Linear):
+        def forward(self, input: np.ndarray) -> np.ndarray:
+            scanned.append("public forward")
+            return super().forward(input)
+
+    inner = Sequential(Linear(4, 5, rng=0), Counting(5, 3, rng=1))
+    inner(np.ones((2, 4)))
+    assert scanned == ["public forward"]  # a subclass's own forward still runs inside
+
+
+def test_inner_stages_still_check_shapes() -> None:
+    model = Sequential(Linear(4, 5, rng=0), ReLU(), Linear(6, 2, rng=1))
+    with pytest.raises(ValueError, match=r"Linear: input of shape \(3, 5\) has 5 features"):
+        model(np.ones((3, 4)))
+    ok = _mlp()
+    ok(np.ones((3, 4)))
+    with pytest.raises(ValueError, match=r"Linear.backward: grad_output has shape \(3, 2\)"):
+        ok.backward(np.ones((3, 2)))
+
+
+def test_a_stage_returning_a_list_is_converted_by_the_next() -> None:
+    class ToList(Module):
+        def forward(self, x: np.ndarray) -> list:
+            return np.asarray(x).tolist()
+
+        def backward(self, grad_output: np.ndarray) -> np.ndarray:
+            return np.asarray(grad_output)
+
+    model = Sequential(Linear(2, 2, rng=0), ToList(), Linear(2, 1, rng=1))
+    x = np.array([[1.0, 2.0]])
+    np.testing.assert_allclose(model(x), model[2](model[0](x)), rtol=1e-15)
+
+
+@pytest.mark.parametrize("nested", [False, True])
+def test_trusted_passes_give_the_same_numbers_as_public_calls(nested: bool) -> None:
+    rng = np.random.default_rng(7)
+    x, g = rng.standard_normal((5, 4)), rng.standard_normal((5, 3))
+
+    def build() -> Sequential:
+        if nested:
+            return Sequential(Sequential(Linear(4, 5, rng=0), ReLU()), Linear(5, 3, rng=1))
+        return _mlp()
+
+    model, by_hand = build(), build()
+    out = model(x)
+    grad_in = model.backward(g)
+    # The same stages called one by one through their public methods.
+    stages = [m for s in by_hand for m in (s if isinstance(s, Sequential) else [s])]
+    h = x
+    for stage in stages:
+        h = stage(h)
+    np.testing.assert_array_equal(out, h)
+    for stage in reversed(stages):
+        g = stage.backward(g)
+    np.testing.assert_array_equal(grad_in, g)
+    for a, b in zip(model.parameters(), by_hand.parameters(), strict=True):
+        np.testing.assert_array_equal(a.grad, b.grad)
+
+
+def test_subclass_overrides_run_inside_a_sequential() -> None:
+    calls: list[str] = []
+
+    class LoudReLU(ReLU):
+        def forward(self, input: np.ndarray) -> np.ndarray:
+            calls.append("relu forward")
+            return super().forward(input)
+
+        def backward(self, grad_output: np.ndarray) -> np.ndarray:
+            calls.append("relu backward")
+            return super().backward(grad_output)
+
+    class LoudLinear(Linear):
+        def backward(self, grad_output: np.ndarray) -> np.ndarray:
+            calls.append("linear backward")
+            return super().backward(grad_output)
+
+    model = Sequential(Linear(3, 4, rng=0), LoudReLU(), LoudLinear(4, 2, rng=1))
+    model(np.ones((2, 3)))
+    model.backward(np.ones((2, 2)))
+    assert calls == ["relu forward", "linear backward", "relu backward"]
