@@ -17,7 +17,7 @@ The backward pass needs :math:`\partial L/\partial \ell_i`, which is
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -90,8 +90,8 @@ class _Loss(Module):
     def forward(self, input: ArrayLike, target: ArrayLike) -> Array:
         """Return the loss of ``input`` against ``target`` and cache for backward."""
         output, grad_fn = self._compute(input, target)
-        self._grad_fn = grad_fn
-        self._output_shape = output.shape
+        cache = self.__dict__  # past Module.__setattr__: plain values, set on every call
+        cache["_grad_fn"], cache["_output_shape"] = grad_fn, output.shape
         return output
 
     def backward(self, grad_output: ArrayLike = 1.0) -> Array:
@@ -102,10 +102,9 @@ class _Loss(Module):
         array of the output's shape for ``'none'``.
         """
         owner = type(self).__name__
-        grad_fn = self._grad_fn
-        check_forward_done(grad_fn, owner)
+        grad_fn = check_forward_done(self._grad_fn, owner)
         grad = check_grad_output(grad_output, self._output_shape, owner)
-        return cast(GradFn, grad_fn)(grad)
+        return grad_fn(grad)
 
     def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}"

@@ -33,7 +33,8 @@ Array = NDArray[np.floating[Any]]
 
 def _all_counted(indices: NDArray[np.int64], num_classes: int, ignore_index: int) -> bool:
     """True if every target is a class index in ``[0, C)`` and none equals ``ignore_index``."""
-    if indices.min() < 0 or indices.max() >= num_classes:
+    # Seen as unsigned, a negative index is huge: one comparison tests both ends.
+    if np.count_nonzero(indices.view(np.uint64) >= num_classes):
         return False
     return not (0 <= ignore_index < num_classes and bool(np.any(indices == ignore_index)))
 
@@ -69,20 +70,20 @@ def _cross_entropy(
     owner: str,
     input: ArrayLike,
     target: ArrayLike,
-    weight: ArrayLike | None,
+    weight: Array | None,
     ignore_index: int,
     reduction: str,
     label_smoothing: float,
 ) -> tuple[Array, GradFn]:
     r"""Loss :math:`\ell_n = -\sum_c q_{nc} \log p_{nc}`; gradient :math:`(\sum_c q_{nc}) p - q`.
 
-    Shared by :class:`CrossEntropyLoss` and :func:`cross_entropy`; returns the
-    output and the function that maps ``grad_output`` to the input gradient.
-    The common case of one-hot :math:`q` goes to :func:`_cross_entropy_one_hot`.
+    Shared by :class:`CrossEntropyLoss` and :func:`cross_entropy`, which
+    validate the options (``weight`` converted, the others checked) before
+    calling; returns the output and the function that maps ``grad_output``
+    to the input gradient. The common case of one-hot :math:`q` goes to
+    :func:`_cross_entropy_one_hot`.
     """
-    reduction = check_reduction(reduction, owner)
-    ignore_index = check_int(ignore_index, "ignore_index", owner)
-    eps = check_number(label_smoothing, "label_smoothing", owner, low=0.0, high=1.0)
+    eps = label_smoothing
     x = class_scores(input, owner)
     indices, probabilities = split_target(target, x, owner, allow_probabilities=True)
     if (
@@ -97,7 +98,7 @@ def _cross_entropy(
     if unbatched:  # one sample: treat as a batch of one
         x = x[None]
     num_classes = x.shape[1]
-    w = class_weight(as_class_weight(weight, owner), num_classes, x.dtype, owner)
+    w = class_weight(weight, num_classes, x.dtype, owner)
     w = w.reshape((1, num_classes) + (1,) * (x.ndim - 2))
     # q: the weighted, smoothed target distribution, shape of x.
     if indices is not None:
@@ -143,9 +144,22 @@ def cross_entropy(
     >>> cross_entropy(np.array([[1000.0, 0.0], [0.0, 0.0]]), np.array([1, 0]), reduction="none")
     array([1.00000000e+03, 6.93147181e-01])
     """
+    owner = "cross_entropy"
     return _cross_entropy(
-        "cross_entropy", input, target, weight, ignore_index, reduction, label_smoothing
+        owner, input, target, *_options(owner, weight, ignore_index, reduction, label_smoothing)
     )[0]
+
+
+def _options(
+    owner: str, weight: ArrayLike | None, ignore_index: int, reduction: str, label_smoothing: float
+) -> tuple[Array | None, int, str, float]:
+    """The options of a cross-entropy, checked: weight, ignore_index, reduction, smoothing."""
+    return (
+        as_class_weight(weight, owner),
+        check_int(ignore_index, "ignore_index", owner),
+        check_reduction(reduction, owner),
+        check_number(label_smoothing, "label_smoothing", owner, low=0.0, high=1.0),
+    )
 
 
 class CrossEntropyLoss(_Loss):
@@ -204,7 +218,9 @@ class CrossEntropyLoss(_Loss):
     Differences from PyTorch: no deprecated ``size_average``/``reduce``.
     ``'mean'`` over zero counted targets raises ``ValueError`` (PyTorch
     returns nan); so does an empty batch. Negative weights and probability
-    targets outside [0, 1] raise. The result has the input's dtype.
+    targets outside [0, 1] raise. The result has the input's dtype. The
+    options are checked when set (also by assignment, ``loss.label_smoothing
+    = 2.0`` raises), not on every call.
 
     References
     ----------
@@ -237,6 +253,19 @@ class CrossEntropyLoss(_Loss):
         self.label_smoothing = check_number(
             label_smoothing, "label_smoothing", owner, low=0.0, high=1.0
         )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # The options are checked whenever they are set, so each call trusts them.
+        owner = "CrossEntropyLoss"
+        if name == "weight":
+            value = as_class_weight(value, owner)
+        elif name == "ignore_index":
+            value = check_int(value, "ignore_index", owner)
+        elif name == "label_smoothing":
+            value = check_number(value, "label_smoothing", owner, low=0.0, high=1.0)
+        elif name == "reduction":
+            value = check_reduction(value, owner)
+        super().__setattr__(name, value)
 
     def _compute(self, input: ArrayLike, target: ArrayLike) -> tuple[Array, GradFn]:
         return _cross_entropy(

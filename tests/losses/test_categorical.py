@@ -293,3 +293,23 @@ def test_hyperparameter_errors() -> None:
         TypeError, match=r"CrossEntropyLoss: ignore_index must be an integer, got 0.5"
     ):
         CrossEntropyLoss(ignore_index=0.5)  # type: ignore[arg-type]
+
+
+def test_options_are_checked_when_assigned() -> None:
+    # The loss trusts its options on every call, so setting one checks it.
+    loss = CrossEntropyLoss()
+    with pytest.raises(ValueError, match=r"CrossEntropyLoss: label_smoothing = 2.0 is out of"):
+        loss.label_smoothing = 2.0
+    with pytest.raises(TypeError, match=r"CrossEntropyLoss: ignore_index must be an integer"):
+        loss.ignore_index = 1.5
+    with pytest.raises(ValueError, match=r"CrossEntropyLoss: reduction = 'avg' is not valid"):
+        loss.reduction = "avg"
+    with pytest.raises(ValueError, match=r"CrossEntropyLoss: weight\[0\] = -1.0 is negative"):
+        loss.weight = [-1.0, 1.0]
+    assert loss.label_smoothing == 0.0 and loss.reduction == "mean" and loss.weight is None
+    loss.weight = [1.0, 3.0]  # a valid change takes effect, converted to an array
+    x, t = np.zeros((2, 2)), np.array([0, 1])
+    assert loss.weight.dtype == np.float64
+    np.testing.assert_allclose(loss(x, t), np.log(2.0), rtol=1e-15)
+    loss.label_smoothing = 0.5
+    np.testing.assert_allclose(loss(x, t), np.log(2.0), rtol=1e-15)  # uniform logits
