@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 from numpy.typing import NDArray
 
-from nnlib._validation import check_finite, check_number, check_shape
+from nnlib._validation import check_finite, check_number, check_shape, first_nonfinite
 from nnlib.parameter import Parameter
 
 __all__ = ["Optimizer", "ParamsT"]
@@ -197,19 +197,46 @@ class Optimizer:
         leaves the whole model untouched. The gradient is returned in the
         parameter's dtype.
         """
-        owner = f"{type(self).__name__}.step"
+        found = []
+        for group, params, grads, positions in self._group_grads():
+            for param, grad, index in zip(params, grads, positions, strict=True):
+                if first_nonfinite(grad) is not None:
+                    self._reject_grad(grad, index, grad.shape)
+                found.append((group, param, grad))
+        return found
+
+    def _group_grads(
+        self,
+    ) -> list[tuple[dict[str, Any], list[Parameter], list[Array], list[int]]]:
+        """Per group: the parameters that have a gradient, the gradients, their positions.
+
+        The gradients are checked for shape and converted to the parameter's
+        dtype, but not yet scanned for NaN and infinity (see :meth:`_grads`).
+        """
         found = []
         index = 0
         for group in self.param_groups:
+            params, grads, positions = [], [], []
             for param in group["params"]:
                 if param.grad is not None:
+                    data = param.data
                     grad = np.asarray(param.grad)
-                    name = f"the gradient of parameter {index}"
-                    check_shape(grad, param.shape, name, owner)
-                    check_finite(grad, name, owner)
-                    found.append((group, param, grad.astype(param.dtype, copy=False)))
+                    if grad.shape != data.shape:
+                        self._reject_grad(grad, index, data.shape)
+                    params.append(param)
+                    grads.append(grad.astype(data.dtype, copy=False))
+                    positions.append(index)
                 index += 1
+            found.append((group, params, grads, positions))
         return found
+
+    def _reject_grad(self, grad: Array, index: int, shape: tuple[int, ...]) -> NoReturn:
+        """Raise the error for a gradient of the wrong shape or with NaN or infinity."""
+        owner = f"{type(self).__name__}.step"
+        name = f"the gradient of parameter {index}"
+        check_shape(grad, shape, name, owner)
+        check_finite(grad, name, owner)
+        raise AssertionError(f"{owner}: {name} passed the checks it failed")  # pragma: no cover
 
     # -- gradients -----------------------------------------------------------
 
@@ -223,13 +250,14 @@ class Optimizer:
             and :meth:`step` skips the parameter until then) instead of
             filling it with zeros in place.
         """
-        for _, param in self._params():
-            if param.grad is None:
-                continue
-            if set_to_none:
-                param.grad = None
-            else:
-                param.grad.fill(0)
+        for group in self.param_groups:
+            for param in group["params"]:
+                if param.grad is None:
+                    continue
+                if set_to_none:
+                    param.grad = None
+                else:
+                    param.grad.fill(0)
 
     # -- checkpoints ---------------------------------------------------------
 
