@@ -11,11 +11,16 @@ It is trained
    equal nnlib's up to round-off (checked below);
 3. by scikit-learn's ``MLPClassifier`` with the same settings.
 
-Printed: milliseconds per epoch (median of several interleaved runs), the
-ratios, and the test accuracies. Run with ``python benchmarks/digits_mlp.py``
-(``--repeats N`` to change the number of runs, ``--dtype float32`` for the
-float32 variant of the first two). Timings depend on the machine and its
-load; the ratios are what to compare.
+Printed: milliseconds per epoch, the ratios, and the test accuracies. The
+speed of a shared machine drifts by 10-20 % over seconds, which would swamp
+a comparison of whole runs made one after the other. So nnlib and the NumPy
+loop are run in turns, epoch by epoch (in alternating order), and their
+ratio is the median, over all pairs of neighbouring epochs, of nnlib's epoch
+time over the loop's. scikit-learn runs whole, between repeats; the times
+are medians. Run with ``python benchmarks/digits_mlp.py`` (``--repeats N``
+to change the number of runs, ``--dtype float32`` for the float32 variant of
+the first two, ``--breakdown`` for the cost of each part of a step). Timings
+depend on the machine and its load; the ratios are what to compare.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import statistics
 import time
 import timeit
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -66,20 +71,32 @@ def build(dtype: type) -> nnlib.Sequential:
     return nnlib.Sequential(*layers)
 
 
-def train_nnlib(data: tuple[np.ndarray, ...], dtype: type) -> tuple[float, float, Any]:
-    X_tr, X_te, y_tr, y_te = data
+def nnlib_epochs(data: tuple[np.ndarray, ...], dtype: type) -> Iterator[float]:
+    """Train with nnlib one epoch at a time, yielding each epoch's seconds.
+
+    ``fit`` is called once per epoch; the loader's generator carries on, so the
+    batches and steps are those of one call with ``epochs=EPOCHS``. The model is
+    the generator's return value.
+    """
+    X_tr, _, y_tr, _ = data
     model = build(dtype)
     loader = DataLoader(X_tr, y_tr, batch_size=BATCH, shuffle=True, rng=SEED)
     optimizer = Adam(model.parameters(), lr=LR, betas=BETAS, eps=EPS)
-    start = time.perf_counter()
-    fit(model, CrossEntropyLoss(), optimizer, loader, epochs=EPOCHS)
-    seconds = time.perf_counter() - start
-    return seconds, accuracy(predict(model, X_te), y_te), model
+    loss_fn = CrossEntropyLoss()
+    for _ in range(EPOCHS):
+        start = time.perf_counter()
+        fit(model, loss_fn, optimizer, loader, epochs=1)
+        yield time.perf_counter() - start
+    return model
 
 
-def train_numpy(data: tuple[np.ndarray, ...], dtype: type) -> tuple[float, float, Any]:
-    """The same computation written out by hand, without nnlib."""
-    X_tr, X_te, y_tr, y_te = data
+def numpy_epochs(data: tuple[np.ndarray, ...], dtype: type) -> Iterator[float]:
+    """The same computation written out by hand, without nnlib; yields as above.
+
+    Same initial weights, same shuffling, same Adam update; the return value
+    is the list of final parameters W1, b1, W2, b2, W3, b3.
+    """
+    X_tr, _, y_tr, _ = data
     initial = build(dtype)  # same initial weights as nnlib's run
     params = [p.data.copy() for p in initial.parameters()]  # W1, b1, W2, b2, W3, b3
     m = [np.zeros_like(p) for p in params]
@@ -88,8 +105,8 @@ def train_numpy(data: tuple[np.ndarray, ...], dtype: type) -> tuple[float, float
     n = len(X_tr)
     beta1, beta2 = BETAS
     step = 0
-    start = time.perf_counter()
     for _ in range(EPOCHS):
+        start = time.perf_counter()
         order = rng.permutation(n)
         for begin in range(0, n, BATCH):
             idx = order[begin : begin + BATCH]
@@ -117,11 +134,36 @@ def train_numpy(data: tuple[np.ndarray, ...], dtype: type) -> tuple[float, float
                 v_i *= beta2
                 v_i += (1 - beta2) * g * g
                 p += (-LR / bc1 * m_i) / (np.sqrt(v_i) / bc2**0.5 + EPS)
-    seconds = time.perf_counter() - start
+        yield time.perf_counter() - start
+    return params
+
+
+def numpy_accuracy(params: list[np.ndarray], X: np.ndarray, y: np.ndarray) -> float:
     W1, b1, W2, b2, W3, b3 = params
-    h = np.maximum(np.maximum(X_te @ W1.T + b1, 0) @ W2.T + b2, 0)
-    test_accuracy = float(np.mean(np.argmax(h @ W3.T + b3, axis=1) == y_te))
-    return seconds, test_accuracy, params
+    h = np.maximum(np.maximum(X @ W1.T + b1, 0) @ W2.T + b2, 0)
+    return float(np.mean(np.argmax(h @ W3.T + b3, axis=1) == y))
+
+
+def interleaved(
+    data: tuple[np.ndarray, ...], dtype: type
+) -> tuple[list[float], list[float], nnlib.Sequential, list[np.ndarray]]:
+    """Epoch times of nnlib and of the NumPy loop, run alternately epoch by epoch.
+
+    Machine speed drifts over seconds (other load, frequency changes); running
+    the two in turns, each epoch of one next to the same epoch of the other
+    and in alternating order, exposes both to the same conditions.
+    """
+    runs = {"nnlib": nnlib_epochs(data, dtype), "numpy": numpy_epochs(data, dtype)}
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    results: dict[str, Any] = {}
+    for epoch in range(EPOCHS + 1):
+        order = list(runs) if epoch % 2 == 0 else list(reversed(runs))
+        for name in order:
+            try:
+                times[name].append(next(runs[name]))
+            except StopIteration as done:
+                results[name] = done.value
+    return times["nnlib"], times["numpy"], results["nnlib"], results["numpy"]
 
 
 def train_sklearn(data: tuple[np.ndarray, ...], dtype: type) -> tuple[float, float, Any]:
@@ -254,38 +296,49 @@ def main() -> None:
 def run(args: argparse.Namespace) -> None:
     dtype = np.dtype(args.dtype).type
     data = load(dtype)
-    runners: dict[str, Callable[..., tuple[float, float, Any]]] = {
-        "nnlib": train_nnlib,
-        "numpy": train_numpy,
-        "sklearn": train_sklearn,
+    X_te, y_te = data[1], data[3]
+    epoch_times: dict[str, list[float]] = {"nnlib": [], "numpy": []}
+    sklearn_times: list[float] = []
+    for _ in range(args.repeats):
+        nn_times, np_times, model, params = interleaved(data, dtype)
+        epoch_times["nnlib"] += nn_times
+        epoch_times["numpy"] += np_times
+        seconds, sklearn_accuracy, _ = train_sklearn(data, dtype)
+        sklearn_times.append(seconds / EPOCHS)
+    accuracies = {
+        "nnlib": accuracy(predict(model, X_te), y_te),
+        "numpy": numpy_accuracy(params, X_te, y_te),
+        "sklearn": sklearn_accuracy,
     }
-    times: dict[str, list[float]] = {name: [] for name in runners}
-    accuracies: dict[str, float] = {}
-    results: dict[str, Any] = {}
-    for _ in range(args.repeats):  # interleaved, so load changes hit all three alike
-        for name, run in runners.items():
-            seconds, test_accuracy, result = run(data, dtype)
-            times[name].append(seconds)
-            accuracies[name], results[name] = test_accuracy, result
     # The hand-written loop and nnlib did the same arithmetic: same final weights.
-    nnlib_params = [p.data for p in results["nnlib"].parameters()]
+    nnlib_params = [p.data for p in model.parameters()]
     worst = max(
         float(np.max(np.abs(a - b)) / np.max(np.abs(b)))
-        for a, b in zip(nnlib_params, results["numpy"], strict=True)
+        for a, b in zip(nnlib_params, params, strict=True)
     )
     tolerance = 1e-4 if dtype == np.float32 else 1e-9
     if worst > tolerance:
         raise RuntimeError(f"nnlib and the NumPy loop disagree: relative difference {worst:.2e}")
 
-    ms = {name: 1000 * statistics.median(values) / EPOCHS for name, values in times.items()}
+    ms = {name: 1000 * statistics.median(values) for name, values in epoch_times.items()}
+    ms["sklearn"] = 1000 * statistics.median(sklearn_times)
+    paired = statistics.median(
+        a / b for a, b in zip(epoch_times["nnlib"], epoch_times["numpy"], strict=True)
+    )
     print(
         f"digits MLP {SIZES}, ReLU, Adam lr={LR:g}, batch {BATCH}, {EPOCHS} epochs, {args.dtype}"
     )
     threads = args.threads or "default"
-    print(f"(median of {args.repeats} runs, BLAS threads: {threads}; sklearn always float64)")
-    for name in runners:
+    print(
+        f"({args.repeats} runs; nnlib and numpy alternate epoch by epoch; medians; "
+        f"BLAS threads: {threads}; sklearn always float64)"
+    )
+    for name in ("nnlib", "numpy", "sklearn"):
         print(f"  {name:8s} {ms[name]:7.2f} ms/epoch   test accuracy {accuracies[name]:.4f}")
-    print(f"  nnlib / numpy   = {ms['nnlib'] / ms['numpy']:.2f}  (target <= 1.2)")
+    print(
+        f"  nnlib / numpy   = {paired:.2f}  (target <= 1.2; median over "
+        f"{len(epoch_times['nnlib'])} pairs of epochs)"
+    )
     print(f"  nnlib / sklearn = {ms['nnlib'] / ms['sklearn']:.2f}  (target < 1)")
     print(f"  final weights nnlib vs numpy: max relative difference {worst:.1e}")
     if args.breakdown:
