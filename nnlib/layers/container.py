@@ -42,7 +42,7 @@ class Sequential(Module):
     receive arrays that nnlib stages produced, so they check shapes but skip
     the scan for NaN and infinity. Instead the container scans the result it
     returns once: a non-finite value there is traced to the stage that first
-    produced one from finite inputs (an overflow), and reported as a
+    produced one from finite inputs (typically an overflow), and reported as a
     ``FloatingPointError`` naming it.
 
     Differences from PyTorch: PyTorch needs no ``backward`` here (autograd
@@ -183,7 +183,7 @@ class Sequential(Module):
         """Raise if the last of ``results`` (one per stage, in order) is not finite.
 
         The error names the first stage whose result holds NaN or infinity:
-        its inputs were finite, so the values overflowed there.
+        its inputs were finite, so that is where they appeared.
         """
         if not results or not _is_float_array(results[-1]):
             return
@@ -198,9 +198,9 @@ class Sequential(Module):
                 stage = self.__dict__["_modules"][name]
                 raise FloatingPointError(
                     f"Sequential.{pass_name}: stage {name!r} ({type(stage).__name__}) "
-                    f"produced {what} with {problem} from finite values: the numbers "
-                    "overflowed. Expected finite results; scale the inputs or the weights "
-                    "down, lower the learning rate, or use float64"
+                    f"produced {what} with {problem} from finite values (an overflow, or "
+                    "an invalid operation such as inf - inf). Expected finite results: scale "
+                    "the inputs or the weights down, lower the learning rate, or use float64"
                 )
 
 
