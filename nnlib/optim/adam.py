@@ -156,16 +156,14 @@ class Adam(Optimizer):
             bank = self._bank(group, params) if len(params) > 1 else None
             if bank is None:
                 self._banks.pop(id(group), None)  # steps may now differ within the group
-                for param, grad, index in zip(params, grads, positions, strict=True):
-                    if first_nonfinite(grad) is not None:
-                        self._reject_grad(grad, index, grad.shape)
-                    work.append((group, param, grad))
+                self._check_finite_grads(grads, positions)
+                work.extend(
+                    (group, param, grad) for param, grad in zip(params, grads, strict=True)
+                )
                 continue
             flat_grad = np.concatenate([grad.ravel() for grad in grads], out=bank.grad)
             if first_nonfinite(flat_grad) is not None:  # find the culprit for the message
-                for grad, index in zip(grads, positions, strict=True):
-                    if first_nonfinite(grad) is not None:
-                        self._reject_grad(grad, index, grad.shape)
+                self._check_finite_grads(grads, positions)
             work.append((group, bank, flat_grad))
         for group, target, grad in work:
             if isinstance(target, _Bank):
@@ -180,8 +178,8 @@ class Adam(Optimizer):
         if not state:
             state.update(_zero_state(param.data.shape, param.data.dtype, group["amsgrad"]))
         state["step"] += 1
-        grad = _adjusted_grad(group, grad, param.data)
-        moments = [state[key] for key in _MOMENTS[: 3 if group["amsgrad"] else 2]]
+        grad = _adjusted_grad(group, grad, [param.data], flat=False)
+        moments = [state[key] for key in _moment_keys(group["amsgrad"])]
 
         def check(denom: Array) -> None:
             if group["eps"] == 0:
@@ -194,7 +192,7 @@ class Adam(Optimizer):
         bank.step += 1
         for state in bank.states:
             state["step"] = bank.step
-        grad = _adjusted_grad(group, grad, bank)
+        grad = _adjusted_grad(group, grad, [param.data for param in bank.params], flat=True)
 
         def check(denom: Array) -> None:
             if group["eps"] == 0:
@@ -224,22 +222,31 @@ class Adam(Optimizer):
 def _zero_state(shape: tuple[int, ...], dtype: Any, amsgrad: bool) -> dict[str, Any]:
     """The state before the first step: step 0, moments of zeros."""
     state: dict[str, Any] = {"step": 0}
-    for key in _MOMENTS[: 3 if amsgrad else 2]:
+    for key in _moment_keys(amsgrad):
         state[key] = np.zeros(shape, dtype=dtype)
     return state
 
 
-def _adjusted_grad(group: dict[str, Any], grad: Array, params: Array | _Bank) -> Array:
-    """The gradient after ``maximize`` and weight decay (which may shrink the parameters)."""
+def _moment_keys(amsgrad: bool) -> tuple[str, ...]:
+    """The state arrays Adam keeps: m and v, and the running max of v for AMSGrad."""
+    return _MOMENTS if amsgrad else _MOMENTS[:2]
+
+
+def _adjusted_grad(group: dict[str, Any], grad: Array, datas: list[Array], flat: bool) -> Array:
+    """The gradient after ``maximize`` and weight decay (which may shrink ``datas``).
+
+    ``datas`` are the parameters' arrays; with ``flat`` the gradient is theirs
+    laid end to end, else that of the single array ``datas[0]``.
+    """
     if group["maximize"]:
         grad = -grad
     lr, weight_decay = group["lr"], group["weight_decay"]
     if weight_decay != 0:
         if group["decoupled_weight_decay"]:  # theta <- (1 - lr lambda) theta
-            for data in params.datas() if isinstance(params, _Bank) else [params]:
+            for data in datas:
                 data *= 1 - lr * weight_decay
         else:  # g <- g + lambda theta
-            data = params.gather_data() if isinstance(params, _Bank) else params
+            data = np.concatenate([data.ravel() for data in datas]) if flat else datas[0]
             grad = grad + weight_decay * data
     return grad
 
@@ -317,7 +324,7 @@ class _Bank:
         dtype = params[0].data.dtype
         if any(param.data.dtype != dtype for param in params):
             return None
-        keys = _MOMENTS[: 3 if amsgrad else 2]
+        keys = _moment_keys(amsgrad)
         existing = [state.get(param) or None for param in params]
         if any(found is None for found in existing):
             if any(found is not None for found in existing):
@@ -357,11 +364,3 @@ class _Bank:
                 if current.get(key) is not view:
                     return False
         return True
-
-    def datas(self) -> list[Array]:
-        """The parameters' arrays."""
-        return [param.data for param in self.params]
-
-    def gather_data(self) -> Array:
-        """The parameters' values end to end, like the flat moments."""
-        return np.concatenate([param.data.ravel() for param in self.params])

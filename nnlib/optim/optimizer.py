@@ -197,13 +197,17 @@ class Optimizer:
         leaves the whole model untouched. The gradient is returned in the
         parameter's dtype.
         """
-        found = []
+        found: list[tuple[dict[str, Any], Parameter, Array]] = []
         for group, params, grads, positions in self._group_grads():
-            for param, grad, index in zip(params, grads, positions, strict=True):
-                if first_nonfinite(grad) is not None:
-                    self._reject_grad(grad, index, grad.shape)
-                found.append((group, param, grad))
+            self._check_finite_grads(grads, positions)
+            found.extend((group, param, grad) for param, grad in zip(params, grads, strict=True))
         return found
+
+    def _check_finite_grads(self, grads: list[Array], positions: list[int]) -> None:
+        """Raise, naming the parameter, for the first gradient holding NaN or infinity."""
+        for grad, index in zip(grads, positions, strict=True):
+            if first_nonfinite(grad) is not None:
+                self._reject_grad(grad, index, grad.shape)
 
     def _group_grads(
         self,
