@@ -9,6 +9,7 @@ respect to the logits is :math:`p - y`: derived in the chapter
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 import numpy as np
@@ -150,15 +151,27 @@ def cross_entropy(
     )[0]
 
 
+# How each option of a cross-entropy is checked (and converted), given its owner.
+_OPTION_CHECKS: dict[str, Callable[[Any, str], Any]] = {
+    "weight": as_class_weight,
+    "ignore_index": lambda value, owner: check_int(value, "ignore_index", owner),
+    "reduction": check_reduction,
+    "label_smoothing": lambda value, owner: check_number(
+        value, "label_smoothing", owner, low=0.0, high=1.0
+    ),
+}
+
+
 def _options(
     owner: str, weight: ArrayLike | None, ignore_index: int, reduction: str, label_smoothing: float
 ) -> tuple[Array | None, int, str, float]:
     """The options of a cross-entropy, checked: weight, ignore_index, reduction, smoothing."""
+    check = _OPTION_CHECKS
     return (
-        as_class_weight(weight, owner),
-        check_int(ignore_index, "ignore_index", owner),
-        check_reduction(reduction, owner),
-        check_number(label_smoothing, "label_smoothing", owner, low=0.0, high=1.0),
+        check["weight"](weight, owner),
+        check["ignore_index"](ignore_index, owner),
+        check["reduction"](reduction, owner),
+        check["label_smoothing"](label_smoothing, owner),
     )
 
 
@@ -239,6 +252,10 @@ class CrossEntropyLoss(_Loss):
            [ 0.1667,  0.1667, -0.3333]])
     """
 
+    weight: Array | None
+    ignore_index: int
+    label_smoothing: float
+
     def __init__(
         self,
         weight: ArrayLike | None = None,
@@ -247,24 +264,19 @@ class CrossEntropyLoss(_Loss):
         label_smoothing: float = 0.0,
     ) -> None:
         super().__init__(reduction)
-        owner = "CrossEntropyLoss"
-        self.weight = as_class_weight(weight, owner)
-        self.ignore_index = check_int(ignore_index, "ignore_index", owner)
-        self.label_smoothing = check_number(
-            label_smoothing, "label_smoothing", owner, low=0.0, high=1.0
-        )
+        options = {
+            "weight": weight,
+            "ignore_index": ignore_index,
+            "label_smoothing": label_smoothing,
+        }
+        for name, value in options.items():
+            setattr(self, name, value)  # checked and converted by __setattr__
 
     def __setattr__(self, name: str, value: Any) -> None:
         # The options are checked whenever they are set, so each call trusts them.
-        owner = "CrossEntropyLoss"
-        if name == "weight":
-            value = as_class_weight(value, owner)
-        elif name == "ignore_index":
-            value = check_int(value, "ignore_index", owner)
-        elif name == "label_smoothing":
-            value = check_number(value, "label_smoothing", owner, low=0.0, high=1.0)
-        elif name == "reduction":
-            value = check_reduction(value, owner)
+        check = _OPTION_CHECKS.get(name)
+        if check is not None:
+            value = check(value, "CrossEntropyLoss")
         super().__setattr__(name, value)
 
     def _compute(self, input: ArrayLike, target: ArrayLike) -> tuple[Array, GradFn]:
