@@ -5,8 +5,6 @@ Derived, plotted and verified in the chapter *Activation functions*.
 
 from __future__ import annotations
 
-from typing import cast
-
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -110,8 +108,7 @@ class Softmax(Module):
 
     def backward(self, grad_output: ArrayLike) -> Array:
         r"""Return :math:`p \odot (g - \sum_j g_j p_j)` along ``dim``."""
-        check_forward_done(self._output, "Softmax")
-        p = cast(Array, self._output)
+        p = check_forward_done(self._output, "Softmax")
         grad = check_grad_output(grad_output, p.shape, "Softmax")
         result: Array = p * (grad - np.sum(grad * p, axis=self._axis, keepdims=True))
         return result
@@ -176,8 +173,7 @@ class LogSoftmax(Module):
 
     def backward(self, grad_output: ArrayLike) -> Array:
         r"""Return :math:`g - \operatorname{softmax}(x) \sum_j g_j` along ``dim``."""
-        check_forward_done(self._output, "LogSoftmax")
-        log_probs = cast(Array, self._output)
+        log_probs = check_forward_done(self._output, "LogSoftmax")
         grad = check_grad_output(grad_output, log_probs.shape, "LogSoftmax")
         total = np.sum(grad, axis=self._axis, keepdims=True)
         result: Array = grad - np.exp(log_probs) * total

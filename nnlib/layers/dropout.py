@@ -88,8 +88,8 @@ class Dropout(Module):
 
     def backward(self, grad_output: ArrayLike) -> Array:
         r"""Return :math:`\partial L/\partial y` times the mask of the last forward pass."""
-        check_forward_done(self._shape, "Dropout")
-        grad = check_grad_output(grad_output, self._shape or (), "Dropout")
+        shape = check_forward_done(self._shape, "Dropout")
+        grad = check_grad_output(grad_output, shape, "Dropout")
         if self._mask is None:
             return grad
         grad_input: Array = grad * self._mask

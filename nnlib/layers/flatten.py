@@ -84,9 +84,9 @@ class Flatten(Module):
 
     def backward(self, grad_output: ArrayLike) -> Array:
         r"""Reshape :math:`\partial L/\partial y` back to the input's shape."""
-        check_forward_done(self._input_shape, "Flatten")
+        input_shape = check_forward_done(self._input_shape, "Flatten")
         grad = check_grad_output(grad_output, self._output_shape, "Flatten")
-        return grad.reshape(self._input_shape or ())
+        return grad.reshape(input_shape)
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
