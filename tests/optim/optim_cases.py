@@ -60,6 +60,21 @@ def gradients(steps: int, seed: int = 0) -> list[list[np.ndarray]]:
     return [[rng.standard_normal((2, 3)), rng.standard_normal(2)] for _ in range(steps)]
 
 
+def path_of(cls: type[Optimizer], x0: Any, grads: Any, **kwargs: Any) -> np.ndarray:
+    """The values of one parameter, starting at ``x0``, after each step on ``grads``.
+
+    Row 0 is ``x0``; row ``t`` follows the ``t``-th gradient (float64 throughout).
+    """
+    w = Parameter(np.array(x0, dtype=float))
+    opt = cls([w], **kwargs)
+    path = [w.data.copy()]
+    for grad in grads:
+        w.grad = np.array(grad, dtype=float)
+        opt.step()
+        path.append(w.data.copy())
+    return np.array(path)
+
+
 def run(optimizer: Optimizer, params: list[Parameter], grads: list[list[np.ndarray]]) -> None:
     """Take one step per entry of ``grads``, setting each parameter's gradient."""
     for step_grads in grads:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import mpmath
 import numpy as np
 import pytest
@@ -11,7 +13,7 @@ from hypothesis import strategies as st
 from nnlib import Parameter
 from nnlib.optim import Adagrad
 from tests.conftest import SYMPY_ATOL, SYMPY_RTOL
-from tests.optim.optim_cases import mp, mp_sqrt
+from tests.optim.optim_cases import mp, mp_sqrt, path_of
 
 
 def adagrad_reference(
@@ -31,15 +33,7 @@ def adagrad_reference(
     return np.array(path, dtype=float)
 
 
-def run_adagrad(x0, grads, **kwargs):
-    w = Parameter(np.array(x0, dtype=float))
-    opt = Adagrad([w], **kwargs)
-    path = [w.data.copy()]
-    for grad in grads:
-        w.grad = np.array(grad, dtype=float)
-        opt.step()
-        path.append(w.data.copy())
-    return np.array(path)
+run_adagrad = partial(path_of, Adagrad)
 
 
 GRADS = [[0.5, -1.5, 0.0], [2.0, 0.25, 1e-3], [-1.0, 1.0, 0.0], [0.75, -0.5, 3.0]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from functools import partial
 
 import mpmath
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 from nnlib import Parameter
 from nnlib.optim import RMSprop
 from tests.conftest import SYMPY_ATOL, SYMPY_RTOL
-from tests.optim.optim_cases import mp, mp_sqrt
+from tests.optim.optim_cases import mp, mp_sqrt, path_of
 
 
 def rmsprop_reference(
@@ -41,15 +42,7 @@ def rmsprop_reference(
     return np.array(path, dtype=float)
 
 
-def run_rmsprop(x0, grads, **kwargs):
-    w = Parameter(np.array(x0, dtype=float))
-    opt = RMSprop([w], **kwargs)
-    path = [w.data.copy()]
-    for grad in grads:
-        w.grad = np.array(grad, dtype=float)
-        opt.step()
-        path.append(w.data.copy())
-    return np.array(path)
+run_rmsprop = partial(path_of, RMSprop)
 
 
 GRADS = [[0.5, -1.5, 0.1], [2.0, 0.25, 1e-3], [-1.0, 1.0, 0.2], [0.75, -0.5, 3.0]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import partial
 
 import mpmath
 import numpy as np
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from nnlib import Parameter
 from nnlib.optim import SGD
 from tests.conftest import SYMPY_ATOL, SYMPY_RTOL
-from tests.optim.optim_cases import mp
+from tests.optim.optim_cases import mp, path_of
 
 
 def sgd_reference(x0, grads, lr, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
@@ -32,15 +33,7 @@ def sgd_reference(x0, grads, lr, momentum=0.0, dampening=0.0, weight_decay=0.0, 
     return np.array(path, dtype=float)
 
 
-def run_sgd(x0, grads, **kwargs):
-    w = Parameter(np.array(x0, dtype=float))
-    opt = SGD([w], **kwargs)
-    path = [w.data.copy()]
-    for grad in grads:
-        w.grad = np.array(grad, dtype=float)
-        opt.step()
-        path.append(w.data.copy())
-    return np.array(path)
+run_sgd = partial(path_of, SGD)
 
 
 GRADS = [[0.5, -1.5], [2.0, 0.25], [-1.0, 1.0], [0.75, -0.5]]
