@@ -205,4 +205,9 @@ class Sequential(Module):
 
 
 def _is_float_array(value: Any) -> bool:
+    """Any floating-point ndarray, subclasses included: what the result scan must look at.
+
+    (``trusted_array`` asks a narrower question, whether ``as_array`` would
+    return the value unconverted, so it tests the exact type.)
+    """
     return isinstance(value, np.ndarray) and value.dtype.kind == "f"
