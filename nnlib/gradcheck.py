@@ -276,7 +276,7 @@ def gradcheck(
     if not passed and raise_exception:
         raise GradcheckError(
             f"{owner}: analytic and numerical gradients differ; worst at {failing[0]}: "
-            f"analytic {failing[1]:.10g}, numeric {failing[2]:.10g} "
+            f"analytic {failing[1]:.6g}, numeric {failing[2]:.6g} "
             f"(tolerance atol={atol:g} + rtol={rtol:g} * |numeric|)"
         )
     return report

@@ -4,7 +4,7 @@ Run by hand with an environment that has PyTorch (it is not a dependency):
 
     /path/to/torch-venv/bin/python tests/data/make_optim_reference.py
 
-It writes ``tests/data/optim_torch_reference.json``, which
+It writes ``nnlib/book/optim_torch_reference.json``, which
 ``tests/optim/test_torch_reference.py`` replays with nnlib. Everything runs
 in float64 on the CPU with ``foreach=False`` (PyTorch's single-tensor code,
 the one nnlib transcribes).
@@ -26,7 +26,7 @@ import numpy as np
 STEPS = 12
 EPOCHS = 30
 SKIP_B = [3, 8]
-OUT = Path(__file__).with_name("optim_torch_reference.json")
+OUT = Path(__file__).resolve().parents[2] / "nnlib" / "book" / "optim_torch_reference.json"
 
 # (class name, case id, keyword arguments, parameter groups or None)
 OPTIMIZER_CASES: list[tuple[str, str, dict, list[dict] | None]] = [

@@ -1,6 +1,7 @@
 """Replay PyTorch's recorded optimizer trajectories and schedules with nnlib.
 
-The fixture ``tests/data/optim_torch_reference.json`` was written by
+The fixture ``nnlib/book/optim_torch_reference.json`` (shipped with the library
+because a chapter replays it too) was written by
 ``tests/data/make_optim_reference.py`` with PyTorch (version inside the
 file), in float64 with ``foreach=False``. Every optimizer option appears in
 at least one case. nnlib must follow the same path to ``rtol=1e-12``: the
@@ -11,18 +12,15 @@ would show up as a relative error of 1e-3 or more.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from nnlib import Parameter
+from nnlib.book import torch_reference
 from nnlib.optim import SGD, Adagrad, Adam, AdamW, RMSprop, lr_scheduler
 from tests.conftest import SYMPY_ATOL, SYMPY_RTOL
 
-FIXTURE = Path(__file__).resolve().parent.parent / "data" / "optim_torch_reference.json"
-REFERENCE = json.loads(FIXTURE.read_text(encoding="utf-8"))
+REFERENCE = torch_reference("optim")
 OPTIMIZERS = {"SGD": SGD, "Adagrad": Adagrad, "RMSprop": RMSprop, "Adam": Adam, "AdamW": AdamW}
 # The same functions the generating script names (its "lambdas" entry says which).
 LAMBDAS = {
