@@ -7,13 +7,18 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 HTML   := _build/html
-PORT   ?= 8000
+# 'make serve' and 'make lab' listen on 127.0.0.1, by default on these ports;
+# PORT=... on the command line chooses another.
+SITE_PORT := 8000
+LAB_PORT  := 8888
 
 .DEFAULT_GOAL := help
 .PHONY: help venv book test test-lib lint serve lab notebooks bench lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+	@echo
+	@echo "'make serve' listens on 127.0.0.1:$(SITE_PORT), 'make lab' on 127.0.0.1:$(LAB_PORT); PORT=... picks another."
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -29,7 +34,7 @@ book: $(STAMP)  ## build the website into _build/html (warnings are errors)
 	$(JB) clean . > /dev/null
 	$(JB) build . -W -n --keep-going
 	@echo
-	@echo "The book is in $(CURDIR)/$(HTML)/index.html ('make serve' serves it on 127.0.0.1:$(PORT))."
+	@echo "The book is in $(CURDIR)/$(HTML)/index.html ('make serve' serves it on http://127.0.0.1:$(SITE_PORT))."
 
 test: book  ## build the book, then run every test: library, notebooks (nbval), lint, types, site in a browser
 	$(BIN)/python -m pytest nnlib tests chapters --nbval --nbval-current-env \
@@ -43,13 +48,16 @@ lint: $(STAMP)  ## ruff and mypy on their own
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+serve: PORT ?= $(SITE_PORT)
 serve: $(STAMP)  ## serve the built site on 127.0.0.1
 	@test -f $(HTML)/index.html || $(MAKE) --no-print-directory book
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
 
-lab: $(STAMP)  ## open the chapters as notebooks in JupyterLab (installs it on first use)
-	@test -x $(BIN)/jupyter-lab || $(BIN)/python -m pip install --quiet jupyterlab
-	cd chapters && ../$(BIN)/jupyter-lab
+# JupyterLab refuses to start as root (as in a container) unless told it may.
+lab: PORT ?= $(LAB_PORT)
+lab: $(STAMP)  ## open the chapters as notebooks in JupyterLab on 127.0.0.1 (prints the URL)
+	$(BIN)/jupyter-lab --ServerApp.root_dir=chapters --ip=127.0.0.1 --port=$(PORT) \
+		--ServerApp.port_retries=0 $(if $(filter 0,$(shell id -u)),--allow-root)
 
 notebooks: $(STAMP)  ## re-execute every chapter in place (after editing one)
 	$(BIN)/python tools/execute_notebooks.py
