@@ -7,13 +7,24 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 HTML   := _build/html
+# 'make test-min' tests the installed library in .venv-min, under the lowest
+# NumPy that pyproject.toml allows ("numpy>=1.26" gives numpy==1.26, i.e. 1.26.0),
+# with the other packages at the lock's versions, except SciPy (needed by
+# scikit-learn), whose locked version needs a newer NumPy. It leaves out the
+# tests of the book: notebooks, site, lint and JupyterLab.
+MIN        := .venv-min
+MIN_STAMP  := $(MIN)/.installed
+MIN_NUMPY  := $(shell sed -n 's/.*"numpy>=\([0-9.]*\)".*/\1/p' pyproject.toml)
+BOOK_TESTS := test_site.py test_site_without_chromium.py test_notebooks.py test_nbval_guard.py \
+              test_quality.py test_lab.py
+
 # 'make serve' and 'make lab' listen on 127.0.0.1, by default on these ports;
 # PORT=... on the command line chooses another.
 SITE_PORT := 8000
 LAB_PORT  := 8888
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book test test-lib lint serve lab notebooks bench lock clean
+.PHONY: help venv book test test-min test-lib lint serve lab notebooks bench lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -36,12 +47,27 @@ book: $(STAMP)  ## build the website into _build/html (warnings are errors)
 	@echo
 	@echo "The book is in $(CURDIR)/$(HTML)/index.html ('make serve' serves it on http://127.0.0.1:$(SITE_PORT))."
 
-test: book  ## build the book, then run every test: library, notebooks (nbval), lint, types, site in a browser
+$(MIN_STAMP): requirements.lock pyproject.toml
+	rm -rf $(MIN) && $(PYTHON) -m venv $(MIN)
+	$(MIN)/bin/python -m pip install --quiet --upgrade "pip>=24"
+	grep -vE '^(numpy|scipy)==' requirements.lock > $(MIN)/constraints.txt
+	$(MIN)/bin/python -m pip install --quiet --only-binary=:all: -c $(MIN)/constraints.txt \
+		"numpy==$(MIN_NUMPY)" pytest hypothesis sympy mpmath scikit-learn
+	touch $@
+
+test: book test-min  ## build the book, then run every test: library (also under the lowest NumPy), notebooks (nbval), lint, types, site in a browser
 	$(BIN)/python -m pytest nnlib tests chapters --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --ignore=_build -p no:cacheprovider
 
 test-lib: $(STAMP)  ## only the library's unit tests (fast)
 	$(BIN)/python -m pytest nnlib tests --ignore=tests/test_site.py -p no:cacheprovider
+
+test-min: $(MIN_STAMP)  ## the library's unit tests, installed in .venv-min with the lowest NumPy allowed
+	rm -rf $(MIN)/run && mkdir $(MIN)/run && cp -R pyproject.toml README.md nnlib tests $(MIN)/run/
+	cd $(MIN)/run && ../bin/python -m pip install --quiet --no-deps --force-reinstall . \
+		&& rm -rf build nnlib nnlib.egg-info
+	cd $(MIN)/run && ../bin/python -m pytest tests --pyargs nnlib $(BOOK_TESTS:%=--ignore=tests/%) \
+		-p no:cacheprovider
 
 lint: $(STAMP)  ## ruff and mypy on their own
 	$(BIN)/ruff check .
@@ -73,5 +99,5 @@ lock: $(STAMP)  ## re-resolve requirements.in into requirements.lock
 	  .venv-lock/bin/pip freeze --exclude-editable ) > requirements.lock
 	rm -rf .venv-lock
 
-clean:  ## remove the build and the virtual environment
-	rm -rf _build $(VENV)
+clean:  ## remove the build and the virtual environments
+	rm -rf _build $(VENV) $(MIN)

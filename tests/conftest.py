@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -35,6 +36,13 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("book")
+
+
+def pytest_report_header() -> str:
+    """Which NumPy and which copy of nnlib are under test (``make test-min`` checks both)."""
+    import nnlib
+
+    return f"numpy {np.__version__}, nnlib {nnlib.__version__} from {Path(nnlib.__file__).parent}"
 
 
 def central_difference(f, x: np.ndarray, h: float = FD_H) -> np.ndarray:
