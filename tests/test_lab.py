@@ -8,6 +8,7 @@ which JupyterLab refuses to start.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -54,10 +55,15 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 def test_make_lab_serves_the_lab_page_on_the_given_port(tmp_path: Path) -> None:
     port = _free_port()
     log = tmp_path / "lab.log"
-    # Jupyter's own folders in tmp_path, so no personal configuration changes the run.
+    # Jupyter's own folders in tmp_path, so no personal configuration changes the run,
+    # configured to open no browser window on a desktop.
     env = dict(os.environ)
     for kind in ("config", "data", "runtime"):
         env[f"JUPYTER_{kind.upper()}_DIR"] = str(tmp_path / kind)
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "jupyter_server_config.json").write_text(
+        json.dumps({"ServerApp": {"open_browser": False}})
+    )
     with log.open("wb") as output:
         process = subprocess.Popen(
             ["make", "--no-print-directory", "lab", f"PORT={port}"],
