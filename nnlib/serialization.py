@@ -7,7 +7,7 @@ import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -80,7 +80,7 @@ def save(obj: Module | Mapping[str, ArrayLike], f: PathLike) -> None:
     descriptor, temp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            np.savez(handle, allow_pickle=False, **arrays)
+            _write_npz(handle, arrays)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp_name, path)
@@ -88,6 +88,19 @@ def save(obj: Module | Mapping[str, ArrayLike], f: PathLike) -> None:
         Path(temp_name).unlink(missing_ok=True)
         raise
     _fsync_directory(directory)
+
+
+def _write_npz(handle: BinaryIO, arrays: Mapping[str, NDArray[Any]]) -> None:
+    """Write what ``numpy.savez`` writes: a zip of one ``<key>.npy`` member per entry.
+
+    Written member by member because ``numpy.savez`` takes the names as keywords
+    beside its own: a key ``file`` clashes with its first argument, and before
+    NumPy 2.2 a key ``allow_pickle`` (or the option itself) becomes an entry.
+    """
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for key, array in arrays.items():
+            with archive.open(f"{key}.npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, array, allow_pickle=False)
 
 
 def _fsync_directory(directory: Path) -> None:

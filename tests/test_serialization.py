@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,25 @@ def test_state_dict_round_trip_with_exact_path(tmp_path: Path) -> None:
         assert loaded[key].dtype == value.dtype
 
 
+def test_keys_that_are_numpy_savez_keywords_are_plain_entries(tmp_path: Path) -> None:
+    # numpy.savez(file, allow_pickle=..., **arrays) takes the names as keywords:
+    # a key `file` clashes with its argument, and before NumPy 2.2 the option
+    # `allow_pickle` is stored as an entry of that name. save writes the members
+    # itself, so these are plain entries, and numpy.load reads them back too.
+    path = tmp_path / "w.npz"
+    state = {"file": np.arange(3.0), "allow_pickle": np.array([1, 2]), "w": np.eye(2)}
+    save(state, path)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.namelist() == ["file.npy", "allow_pickle.npy", "w.npy"]
+    with np.load(path, allow_pickle=False) as npz:
+        read_by_numpy = dict(npz)
+    for loaded in (load(path), read_by_numpy):
+        assert list(loaded) == list(state)
+        for key, value in state.items():
+            np.testing.assert_array_equal(loaded[key], value)
+            assert loaded[key].dtype == value.dtype
+
+
 def test_overwrite_replaces_the_file(tmp_path: Path) -> None:
     path = tmp_path / "w.npz"
     save({"w": np.zeros(2)}, path)
@@ -58,11 +78,11 @@ def test_a_failure_mid_write_keeps_the_old_file_and_leaves_no_temporary(
     save({"w": np.zeros(3)}, path)
     before = path.read_bytes()
 
-    def broken_savez(file, *args, **kwargs):  # type: ignore[no-untyped-def]
-        file.write(b"PK\x03\x04 half an archive")  # something reaches the disk...
+    def broken_write_array(member, *args, **kwargs):  # type: ignore[no-untyped-def]
+        member.write(b"\x93NUMPY half an array")  # something reaches the disk...
         raise OSError("disk full")  # ...then the write fails
 
-    monkeypatch.setattr(serialization.np, "savez", broken_savez)
+    monkeypatch.setattr(serialization.np.lib.format, "write_array", broken_write_array)
     with pytest.raises(OSError, match="disk full"):
         save({"w": np.ones(3)}, path)
     assert path.read_bytes() == before
@@ -77,7 +97,7 @@ def test_an_interrupt_mid_write_also_cleans_up(
     def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(serialization.np, "savez", interrupted)
+    monkeypatch.setattr(serialization.np.lib.format, "write_array", interrupted)
     with pytest.raises(KeyboardInterrupt):
         save({"w": np.ones(3)}, tmp_path / "new.npz")
     assert os.listdir(tmp_path) == []

@@ -5,8 +5,8 @@ in Chromium (Debian's package, driven by Playwright without downloading a
 browser). A page fails on any console error, failed request, HTTP error,
 request to a host other than this machine, or math left unrendered.
 
-Set ``NNLIB_SKIP_BROWSER=1`` to skip these checks on a machine without
-Chromium (for example when only the library matters to you); CI never sets it.
+Without Chromium these checks are skipped, and the run's summary ends with a
+note saying so and how to install it; under CI (``CI=true``) they fail instead.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from tests.conftest import CHROMIUM_MISSING, INSTALL_CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
@@ -50,13 +52,9 @@ def _chromium() -> str:
         found = shutil.which(name)
         if found:
             return found
-    if os.environ.get("NNLIB_SKIP_BROWSER") == "1":
-        pytest.skip("NNLIB_SKIP_BROWSER=1: browser checks skipped")
-    pytest.fail(
-        "Chromium is not installed, so the site cannot be checked in a browser. Install it "
-        "with 'sudo apt-get install chromium' (Debian/Ubuntu), or set NNLIB_SKIP_BROWSER=1 "
-        "to skip these checks."
-    )
+    if os.environ.get("CI", "").lower() in ("", "0", "false"):
+        pytest.skip(f"{CHROMIUM_MISSING}, so the site is not checked in a browser")
+    pytest.fail(f"{CHROMIUM_MISSING}, and CI must check the site in a browser: {INSTALL_CHROMIUM}")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
