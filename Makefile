@@ -16,7 +16,7 @@ MIN        := .venv-min
 MIN_STAMP  := $(MIN)/.installed
 MIN_NUMPY  := $(shell sed -n 's/.*"numpy>=\([0-9.]*\)".*/\1/p' pyproject.toml)
 BOOK_TESTS := test_site.py test_site_without_chromium.py test_notebooks.py test_nbval_guard.py \
-              test_quality.py test_lab.py
+              test_quality.py test_lab.py test_portability.py
 
 # 'make serve' and 'make lab' listen on 127.0.0.1, by default on these ports;
 # PORT=... on the command line chooses another.
