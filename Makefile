@@ -36,7 +36,7 @@ test: book  ## build the book, then run every test: library, notebooks (nbval), 
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --ignore=_build -p no:cacheprovider
 
 test-lib: $(STAMP)  ## only the library's unit tests (fast)
-	$(BIN)/python -m pytest nnlib tests --ignore=tests/test_site.py -m "not portability" \
+	$(BIN)/python -m pytest nnlib tests --ignore=tests/test_site.py -m "not portability and not distribution" \
 		-p no:cacheprovider
 
 lint: $(STAMP)  ## ruff and mypy on their own
