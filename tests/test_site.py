@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import os
 import re
 import shutil
 import threading
+import urllib.parse
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -252,3 +255,43 @@ def test_repository_buttons_link_to_the_configured_repository() -> None:
     assert f'href="{url}"' in html, "no repository button"
     assert f'href="{url}/issues/new?title=Issue%20on%20page%20' in html, "no issue button"
     assert f'href="{url}/edit/{branch}/chapters/intro.md"' in html, "no edit button"
+
+
+# --- Running the chapters: the note on each chapter page, the archive -------
+
+CHAPTER_SOURCES = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def test_each_chapter_page_says_how_to_run_it() -> None:
+    from bs4 import BeautifulSoup
+
+    for source in CHAPTER_SOURCES:
+        page = HTML / "chapters" / f"{source.stem}.html"
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        note = soup.select_one("div.admonition.run-this-chapter")
+        assert note, f"{page.relative_to(HTML)} has no 'Run this chapter' note"
+        links = {a["href"].rsplit("/", 1)[-1]: a["href"] for a in note.select("a[href]")}
+        download = page.parent / links[source.name]
+        assert download.read_bytes() == source.read_bytes(), f"{download} is not {source.name}"
+        assert (page.parent / links["nnlib-chapters.zip"]).resolve() == HTML / "nnlib-chapters.zip"
+        text = note.get_text()
+        assert 'pip install "nnlib-first-principles[chapters]"' in text
+        assert f"jupyter lab {source.name}" in text
+
+
+def test_intro_links_to_an_archive_of_every_chapter(server: str) -> None:
+    html = (HTML / INTRO).read_text(encoding="utf-8")
+    match = re.search(r'href="([^"]*nnlib-chapters\.zip)"', html)
+    assert match, f"{INTRO} does not link to the archive of chapters"
+    url = urllib.parse.urljoin(f"{server}/{INTRO}", match.group(1))
+    with urllib.request.urlopen(url) as response:
+        assert response.status == 200
+        data = response.read()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        for source in CHAPTER_SOURCES:
+            stored = archive.read(f"nnlib-chapters/{source.name}")
+            assert stored == source.read_bytes(), f"the archive's {source.name} differs"
+        readme = archive.read("nnlib-chapters/README.txt").decode()
+    assert len(names) == len(CHAPTER_SOURCES) + 1, names
+    assert 'pip install "nnlib-first-principles[chapters]"' in readme
