@@ -52,6 +52,11 @@ lab: $(STAMP)  ## open the chapters as notebooks in JupyterLab (installs it on f
 	@test -x $(BIN)/jupyter-lab || $(BIN)/python -m pip install --quiet jupyterlab
 	cd chapters && ../$(BIN)/jupyter-lab
 
+# --- The whole book as one PDF ----------------------------------------------
+.PHONY: pdf
+pdf: $(STAMP)  ## print the whole book as one PDF into _build/pdf (needs Chromium)
+	$(BIN)/python tools/make_pdf.py
+
 notebooks: $(STAMP)  ## re-execute every chapter in place (after editing one)
 	$(BIN)/python tools/execute_notebooks.py
 

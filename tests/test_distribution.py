@@ -33,6 +33,7 @@ BOOK_TESTS = {
     "test_distribution.py",
     "test_nbval_guard.py",
     "test_notebooks.py",
+    "test_pdf.py",
     "test_portability.py",
     "test_publishing.py",
     "test_quality.py",
