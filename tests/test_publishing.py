@@ -1,9 +1,14 @@
-"""What publishing the book needs: one repository address, used everywhere."""
+"""What publishing the book needs: one repository address, the chapters' install
+recipe, and a workflow that builds, tests and deploys the site."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import yaml
@@ -68,3 +73,77 @@ def test_the_chapters_extra_installs_what_the_chapters_import() -> None:
     for notebook in sorted((ROOT / "chapters").glob("*.ipynb")):
         missing = _imported_distributions(notebook) - extra - {"numpy"}
         assert not missing, f"{notebook.name} imports from {sorted(missing)}, not in [chapters]"
+
+
+# --- The workflow that publishes the site -----------------------------------
+
+WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+ZIZMOR = Path(sys.executable).parent / "zizmor"
+
+
+def _workflow() -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    # YAML 1.1 reads the key `on` as the boolean True.
+    document["on"] = document.pop(True)
+    return document
+
+
+def _zizmor(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(ZIZMOR), "--offline", "--no-progress", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_workflow_passes_zizmor() -> None:
+    result = _zizmor(WORKFLOW)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_rejects_a_faulty_workflow(tmp_path: Path) -> None:
+    # The linter is really run: an unpinned action and a title injected into a
+    # shell command are caught.
+    faulty = tmp_path / ".github" / "workflows" / "faulty.yml"
+    faulty.parent.mkdir(parents=True)
+    faulty.write_text(
+        "on: issues\npermissions: {}\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: someone/something@main\n"
+        '      - run: echo "${{ github.event.issue.title }}"\n',
+        encoding="utf-8",
+    )
+    result = _zizmor(faulty)
+    assert result.returncode != 0
+    assert "unpinned-uses" in result.stdout and "template-injection" in result.stdout
+
+
+def test_workflow_builds_with_the_readme_commands_and_deploys_the_site() -> None:
+    workflow = _workflow()
+    assert workflow["on"]["push"]["branches"] == [CONFIG["repository"]["branch"]]
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    # The machine the book is built and tested on: Python 3.11, Debian.
+    assert build["container"].startswith("python:3.11-")
+    commands = [
+        line.strip()
+        for step in build["steps"]
+        if "run" in step
+        for line in step["run"].splitlines()
+        if line.strip().startswith("make ")
+    ]
+    assert commands[0] == "make test", "the book is built and tested first"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in commands:
+        assert f"`{command}`" in readme, f"the workflow runs {command!r}; the README does not"
+    (upload,) = [
+        step for step in build["steps"] if "upload-pages-artifact" in step.get("uses", "")
+    ]
+    assert upload["with"]["path"] == "_build/html"
+    assert deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert any("actions/deploy-pages@" in step.get("uses", "") for step in deploy["steps"])
+    for job in (build, deploy):
+        for step in job["steps"]:
+            if "uses" in step:
+                reference = step["uses"].split("@")[1]
+                assert re.fullmatch(r"[0-9a-f]{40}", reference), f"{step['uses']} is not pinned"
