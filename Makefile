@@ -16,7 +16,8 @@ MIN        := .venv-min
 MIN_STAMP  := $(MIN)/.installed
 MIN_NUMPY  := $(shell sed -n 's/.*"numpy>=\([0-9.]*\)".*/\1/p' pyproject.toml)
 BOOK_TESTS := test_site.py test_site_without_chromium.py test_notebooks.py test_nbval_guard.py \
-              test_quality.py test_lab.py test_portability.py
+              test_quality.py test_lab.py test_portability.py test_pdf.py test_publishing.py \
+              test_distribution.py
 
 # 'make serve' and 'make lab' listen on 127.0.0.1, by default on these ports;
 # PORT=... on the command line chooses another.
@@ -60,7 +61,7 @@ test: book test-min  ## build the book, then run every test: library (also under
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --ignore=_build -p no:cacheprovider
 
 test-lib: $(STAMP)  ## only the library's unit tests (fast)
-	$(BIN)/python -m pytest nnlib tests --ignore=tests/test_site.py -m "not portability" \
+	$(BIN)/python -m pytest nnlib tests --ignore=tests/test_site.py -m "not portability and not distribution" \
 		-p no:cacheprovider
 
 test-min: $(MIN_STAMP)  ## the library's unit tests, installed in .venv-min with the lowest NumPy allowed
@@ -85,6 +86,11 @@ lab: PORT ?= $(LAB_PORT)
 lab: $(STAMP)  ## open the chapters as notebooks in JupyterLab on 127.0.0.1 (prints the URL)
 	$(BIN)/jupyter-lab --ServerApp.root_dir=chapters --ip=127.0.0.1 --port=$(PORT) \
 		--ServerApp.port_retries=0 $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# --- The whole book as one PDF ----------------------------------------------
+.PHONY: pdf
+pdf: $(STAMP)  ## print the whole book as one PDF into _build/pdf (needs Chromium)
+	$(BIN)/python tools/make_pdf.py
 
 notebooks: $(STAMP)  ## re-execute every chapter in place (after editing one)
 	$(BIN)/python tools/execute_notebooks.py

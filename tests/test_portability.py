@@ -68,7 +68,7 @@ def installed_nnlib(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     source = tmp_path_factory.mktemp("source")
     shutil.copytree(ROOT / "nnlib", source / "nnlib", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, source / name)
     wheels = tmp_path_factory.mktemp("wheel")
     target = tmp_path_factory.mktemp("site")

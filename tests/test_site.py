@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import os
 import re
 import shutil
 import threading
+import urllib.parse
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -131,16 +134,15 @@ def test_root_redirect_target_exists() -> None:
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(HTML).as_posix())
 def test_page_loads_cleanly(page: Path, server: str, browser: object) -> None:
     relative = page.relative_to(HTML).as_posix()
+    # A fresh profile, as on a reader's first visit: nothing in localStorage.
     context = browser.new_context()  # type: ignore[attr-defined]
-    # The theme stores the reader's light/dark choice in localStorage; on a
-    # fresh profile it logs an error about the empty value before falling back
-    # to "auto". A returning reader has it set, which is what we load as.
-    context.add_init_script("localStorage.setItem('mode', 'auto');")
     tab = context.new_page()
     problems: list[str] = []
+    requested: list[str] = []
 
     def on_request(request: object) -> None:
         url = request.url  # type: ignore[attr-defined]
+        requested.append(urlparse(url).path)
         host = urlparse(url).hostname
         if url.startswith(("data:", "blob:", "about:")):
             return
@@ -157,7 +159,11 @@ def test_page_loads_cleanly(page: Path, server: str, browser: object) -> None:
     tab.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} {r.failure}"))
     tab.on(
         "console",
-        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+        lambda m: (
+            problems.append(f"console {m.type}: {m.text}")
+            if m.type in ("error", "warning")
+            else None
+        ),
     )
     tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     try:
@@ -183,3 +189,107 @@ def test_page_loads_cleanly(page: Path, server: str, browser: object) -> None:
     finally:
         context.close()
     assert not problems, f"{relative}:\n" + "\n".join(problems)
+    problems.extend(_unused_scripts(relative, has_math, requested))
+    assert not problems, f"{relative} loads scripts it does not use:\n" + "\n".join(problems)
+
+
+def _unused_scripts(relative: str, has_math: bool, requested: list[str]) -> list[str]:
+    """Scripts a page loaded but does not use (see chapters/_ext/page_assets.py)."""
+    unused = {
+        "fontawesome.js": True,  # the theme's CSS draws the icons with the web font
+        "sphinx-design": True,  # no page uses sphinx-design
+        "/_static/mathjax/": not has_math,
+        "searchindex.js": relative != "search.html",
+    }
+    return [
+        f"{path} ({marker} is not used here)"
+        for path in requested
+        for marker, is_unused in unused.items()
+        if is_unused and marker in path
+    ]
+
+
+# --- Publishing: page weight, version, repository links --------------------
+
+INTRO = "chapters/intro.html"
+MAX_INTRO_BYTES = 2_000_000
+
+
+def test_intro_page_weight(server: str, browser: object) -> None:
+    # Everything the first page a reader opens downloads: HTML, styles,
+    # scripts, fonts and images, as a fresh browser profile fetches them.
+    context = browser.new_context()  # type: ignore[attr-defined]
+    tab = context.new_page()
+    responses: list[object] = []
+    tab.on("response", lambda response: responses.append(response))
+    try:
+        tab.goto(f"{server}/{INTRO}", wait_until="load")
+        tab.wait_for_load_state("networkidle")
+        sizes = {r.url: len(r.body()) for r in responses}  # type: ignore[attr-defined]
+    finally:
+        context.close()
+    total = sum(sizes.values())
+    largest = sorted(sizes.items(), key=lambda item: -item[1])[:5]
+    assert total < MAX_INTRO_BYTES, f"{INTRO} downloads {total} bytes; largest: {largest}"
+
+
+def test_footer_shows_the_package_version() -> None:
+    import nnlib
+
+    footer = f'<p class="component-version">Version {nnlib.__version__}</p>'
+    for page in PAGES:
+        if page.name != "index.html":  # the redirect page has no footer
+            html = page.read_text(encoding="utf-8")
+            assert footer in html, f"{page.relative_to(HTML)} does not show {footer}"
+
+
+def test_repository_buttons_link_to_the_configured_repository() -> None:
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    url = config["repository"]["url"].rstrip("/")
+    branch = config["repository"]["branch"]
+    html = (HTML / INTRO).read_text(encoding="utf-8")
+    assert f'href="{url}"' in html, "no repository button"
+    assert f'href="{url}/issues/new?title=Issue%20on%20page%20' in html, "no issue button"
+    assert f'href="{url}/edit/{branch}/chapters/intro.md"' in html, "no edit button"
+
+
+# --- Running the chapters: the note on each chapter page, the archive -------
+
+CHAPTER_SOURCES = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def test_each_chapter_page_says_how_to_run_it() -> None:
+    from bs4 import BeautifulSoup
+
+    for source in CHAPTER_SOURCES:
+        page = HTML / "chapters" / f"{source.stem}.html"
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        note = soup.select_one("div.admonition.run-this-chapter")
+        assert note, f"{page.relative_to(HTML)} has no 'Run this chapter' note"
+        links = {a["href"].rsplit("/", 1)[-1]: a["href"] for a in note.select("a[href]")}
+        download = page.parent / links[source.name]
+        assert download.read_bytes() == source.read_bytes(), f"{download} is not {source.name}"
+        assert (page.parent / links["nnlib-chapters.zip"]).resolve() == HTML / "nnlib-chapters.zip"
+        text = note.get_text()
+        assert 'pip install "nnlib-first-principles[chapters]"' in text
+        assert f"jupyter lab {source.name}" in text
+
+
+def test_intro_links_to_an_archive_of_every_chapter(server: str) -> None:
+    html = (HTML / INTRO).read_text(encoding="utf-8")
+    match = re.search(r'href="([^"]*nnlib-chapters\.zip)"', html)
+    assert match, f"{INTRO} does not link to the archive of chapters"
+    url = urllib.parse.urljoin(f"{server}/{INTRO}", match.group(1))
+    with urllib.request.urlopen(url) as response:
+        assert response.status == 200
+        data = response.read()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        for source in CHAPTER_SOURCES:
+            stored = archive.read(f"nnlib-chapters/{source.name}")
+            assert stored == source.read_bytes(), f"the archive's {source.name} differs"
+        readme = archive.read("nnlib-chapters/README.txt").decode()
+    assert len(names) == len(CHAPTER_SOURCES) + 1, names
+    assert 'pip install "nnlib-first-principles[chapters]"' in readme
