@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 
 __all__ = [
     "as_array",
+    "check_bool",
     "check_choice",
     "check_finite",
     "check_forward_done",
@@ -247,6 +248,13 @@ def check_int(
             f"{owner}: {name} = {number} is out of range; expected an integer in [{left}, {right}]"
         )
     return number
+
+
+def check_bool(value: Any, name: str, owner: str) -> bool:
+    """Check that a flag (``amsgrad``, ``log_target``) is True or False; return a ``bool``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{owner}: {name} must be True or False, got {value!r}")
+    return bool(value)
 
 
 def check_choice(value: T, choices: Sequence[T], name: str, owner: str) -> T:
