@@ -22,7 +22,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._validation import check_choice, check_forward_done, check_grad_output
+from nnlib._validation import check_choice, check_grad_output
 from nnlib.module import Module
 
 __all__ = ["REDUCTIONS", "GradFn", "Reduction", "check_reduction", "reduce", "upstream"]
@@ -81,17 +81,14 @@ class _Loss(Module):
     def __init__(self, reduction: str, choices: Sequence[str] = REDUCTIONS) -> None:
         super().__init__()
         self.reduction = check_reduction(reduction, type(self).__name__, choices)
-        self._grad_fn: GradFn | None = None
-        self._output_shape: tuple[int, ...] = ()
 
     def _compute(self, input: ArrayLike, target: ArrayLike) -> tuple[Array, GradFn]:
         raise NotImplementedError  # pragma: no cover
 
     def forward(self, input: ArrayLike, target: ArrayLike) -> Array:
-        """Return the loss of ``input`` against ``target`` and cache for backward."""
+        """Return the loss of ``input`` against ``target``; save its gradient function."""
         output, grad_fn = self._compute(input, target)
-        cache = self.__dict__  # past Module.__setattr__: plain values, set on every call
-        cache["_grad_fn"], cache["_output_shape"] = grad_fn, output.shape
+        self.save_for_backward(grad_fn, output.shape)
         return output
 
     def backward(self, grad_output: ArrayLike = 1.0) -> Array:
@@ -101,10 +98,10 @@ class _Loss(Module):
         ``'mean'`` and ``'sum'`` (1.0 when the loss is the objective), an
         array of the output's shape for ``'none'``.
         """
-        owner = type(self).__name__
-        grad_fn = check_forward_done(self._grad_fn, owner)
-        grad = check_grad_output(grad_output, self._output_shape, owner)
-        return grad_fn(grad)
+        grad_fn, output_shape = self.saved_for_backward()
+        grad = check_grad_output(grad_output, output_shape, type(self).__name__)
+        result: Array = grad_fn(grad)
+        return result
 
     def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}"

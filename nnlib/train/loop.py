@@ -242,10 +242,8 @@ def _train_epoch(
                 loss = float(loss_fn(output, target))
                 if not math.isfinite(loss):
                     raise FloatingPointError(f"the loss is {loss}")
-                # Parameter gradients only (none for the batch). The loss made this
-                # gradient, so the model need not scan it for NaN: a non-finite
-                # parameter gradient would stop optimizer.step() all the same.
-                model._backward_parameters(loss_fn.backward(1.0), inner=True)
+                # Parameter gradients only: none for the batch.
+                model._backward_parameters(loss_fn.backward(1.0))
                 optimizer.step()
                 target_array = np.asarray(target)
                 size = len(target_array) if target_array.ndim else 1
