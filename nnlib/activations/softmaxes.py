@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnlib import _numerics
+from nnlib._hyperparameter import Hyperparameter
 from nnlib._validation import as_array, check_grad_output, check_int
 from nnlib.activations._base import Array
 from nnlib.module import Module
@@ -91,9 +92,11 @@ class Softmax(Module):
     array([[ 0.25, -0.25]])
     """
 
+    dim = Hyperparameter(check_int)
+
     def __init__(self, dim: int = -1) -> None:
         super().__init__()
-        self.dim = check_int(dim, "dim", "Softmax")
+        self.dim = dim
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -155,9 +158,11 @@ class LogSoftmax(Module):
     array([[-1.,  1.]])
     """
 
+    dim = Hyperparameter(check_int)
+
     def __init__(self, dim: int = -1) -> None:
         super().__init__()
-        self.dim = check_int(dim, "dim", "LogSoftmax")
+        self.dim = dim
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -207,7 +212,7 @@ def softmax(input: ArrayLike, dim: int) -> Array:
     array([[0.5, 0.5],
            [0. , 1. ]])
     """
-    dim = check_int(dim, "dim", "softmax")
+    dim = Softmax.dim.validate(dim, "softmax")
     return _softmax(*_prepare(input, dim, "softmax"))
 
 
@@ -238,5 +243,5 @@ def log_softmax(input: ArrayLike, dim: int) -> Array:
     >>> log_softmax([0.0, -1000.0], dim=0)
     array([    0., -1000.])
     """
-    dim = check_int(dim, "dim", "log_softmax")
+    dim = LogSoftmax.dim.validate(dim, "log_softmax")
     return _log_softmax(*_prepare(input, dim, "log_softmax"))

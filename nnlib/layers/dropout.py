@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nnlib._hyperparameter import Hyperparameter
 from nnlib._random import RNGLike, as_generator
 from nnlib._validation import as_array, check_grad_output, check_number
 from nnlib.module import Module
@@ -63,9 +64,11 @@ class Dropout(Module):
     array([1., 1., 1.])
     """
 
+    p = Hyperparameter(check_number, low=0.0, high=1.0)
+
     def __init__(self, p: float = 0.5, *, rng: RNGLike = None) -> None:
         super().__init__()
-        self.p = check_number(p, "p", "Dropout", low=0.0, high=1.0)
+        self.p = p
         self._rng = as_generator(rng, "Dropout")
 
     def forward(self, input: ArrayLike) -> Array:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nnlib._hyperparameter import Hyperparameter
 from nnlib._validation import as_array, check_grad_output, check_int
 from nnlib.module import Module
 
@@ -49,10 +50,13 @@ class Flatten(Module):
     (2, 3, 4)
     """
 
+    start_dim = Hyperparameter(check_int)
+    end_dim = Hyperparameter(check_int)
+
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
-        self.start_dim = check_int(start_dim, "start_dim", "Flatten")
-        self.end_dim = check_int(end_dim, "end_dim", "Flatten")
+        self.start_dim = start_dim
+        self.end_dim = end_dim
 
     def _resolve(self, dim: int, name: str, ndim: int) -> int:
         rank = max(ndim, 1)

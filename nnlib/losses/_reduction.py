@@ -22,6 +22,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nnlib._hyperparameter import Hyperparameter
 from nnlib._validation import check_choice, check_grad_output
 from nnlib.module import Module
 
@@ -34,14 +35,16 @@ GradFn = Callable[[Array], Array]
 """Maps ``grad_output`` (checked, shape of the output) to the input gradient."""
 
 
-def check_reduction(reduction: Any, owner: str, choices: Sequence[str] = REDUCTIONS) -> str:
+def check_reduction(
+    reduction: Any, owner: str, choices: Sequence[str] = REDUCTIONS, name: str = "reduction"
+) -> str:
     """Return ``reduction`` if it is one of ``choices``, else raise ``ValueError``."""
     if not isinstance(reduction, str):
         raise TypeError(
-            f"{owner}: reduction must be a string, one of {', '.join(map(repr, choices))}; "
+            f"{owner}: {name} must be a string, one of {', '.join(map(repr, choices))}; "
             f"got {reduction!r}"
         )
-    return check_choice(reduction, tuple(choices), "reduction", owner)
+    return check_choice(reduction, tuple(choices), name, owner)
 
 
 def reduce(loss: Array, reduction: str, divisor: float) -> Array:
@@ -73,14 +76,16 @@ class _Loss(Module):
 
     Subclasses implement ``_compute(input, target)``, returning the output and
     a function that maps a checked ``grad_output`` to the input gradient.
-    Functional forms call the same kernels, so class and function agree.
+    Functional forms call the same kernels, so class and function agree. The
+    options (``reduction`` and each loss's own) are hyperparameters, checked
+    when they are set, so the kernels trust them.
     """
 
-    reduction: str
+    reduction = Hyperparameter(check_reduction)
 
-    def __init__(self, reduction: str, choices: Sequence[str] = REDUCTIONS) -> None:
+    def __init__(self, reduction: str) -> None:
         super().__init__()
-        self.reduction = check_reduction(reduction, type(self).__name__, choices)
+        self.reduction = reduction
 
     def _compute(self, input: ArrayLike, target: ArrayLike) -> tuple[Array, GradFn]:
         raise NotImplementedError  # pragma: no cover

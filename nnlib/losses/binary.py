@@ -12,8 +12,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nnlib._hyperparameter import Hyperparameter
 from nnlib._numerics import sigmoid
-from nnlib.losses._checks import as_weight, check_broadcasts_to, check_unit_interval, prepare_pair
+from nnlib.losses._checks import (
+    as_optional_weight,
+    check_broadcasts_to,
+    check_unit_interval,
+    prepare_pair,
+)
 from nnlib.losses._reduction import GradFn, Reduction, _Loss, check_reduction, reduce, upstream
 
 __all__ = [
@@ -31,18 +37,16 @@ GRAD_EPS = float(np.float32(1e-12))
 the float32 number nearest :math:`10^{-12}`."""
 
 
-def _weight(weight: ArrayLike | None, name: str, shape: tuple[int, ...], owner: str) -> Any:
-    if weight is None:
-        return None
-    w = as_weight(weight, name, owner)
-    check_broadcasts_to(w, shape, name, owner)
-    return w
+def _weight(weight: Array | None, name: str, shape: tuple[int, ...], owner: str) -> Any:
+    """A converted weight (or None), checked to broadcast to the input's ``shape``."""
+    if weight is not None:
+        check_broadcasts_to(weight, shape, name, owner)
+    return weight
 
 
 def _bce(
-    owner: str, input: ArrayLike, target: ArrayLike, weight: ArrayLike | None, reduction: str
+    owner: str, input: ArrayLike, target: ArrayLike, weight: Array | None, reduction: str
 ) -> tuple[Array, GradFn]:
-    reduction = check_reduction(reduction, owner)
     p, y = prepare_pair(input, target, owner)
     check_unit_interval(p, "input", owner)
     check_unit_interval(y, "target", owner)
@@ -72,11 +76,10 @@ def _bce_logits(
     owner: str,
     input: ArrayLike,
     target: ArrayLike,
-    weight: ArrayLike | None,
+    weight: Array | None,
     reduction: str,
-    pos_weight: ArrayLike | None,
+    pos_weight: Array | None,
 ) -> tuple[Array, GradFn]:
-    reduction = check_reduction(reduction, owner)
     x, y = prepare_pair(input, target, owner)
     check_unit_interval(y, "target", owner)
     w = _weight(weight, "weight", x.shape, owner)
@@ -119,7 +122,14 @@ def binary_cross_entropy(
     >>> binary_cross_entropy([0.5, 1.0], [1.0, 0.0], reduction="none")
     array([  0.69314718, 100.        ])
     """
-    return _bce("binary_cross_entropy", input, target, weight, reduction)[0]
+    owner = "binary_cross_entropy"
+    return _bce(
+        owner,
+        input,
+        target,
+        BCELoss.weight.validate(weight, owner),
+        check_reduction(reduction, owner),
+    )[0]
 
 
 def binary_cross_entropy_with_logits(
@@ -136,8 +146,14 @@ def binary_cross_entropy_with_logits(
     >>> binary_cross_entropy_with_logits([0.0, 1000.0], [1.0, 0.0], reduction="none")
     array([6.93147181e-01, 1.00000000e+03])
     """
+    owner = "binary_cross_entropy_with_logits"
     return _bce_logits(
-        "binary_cross_entropy_with_logits", input, target, weight, reduction, pos_weight
+        owner,
+        input,
+        target,
+        BCEWithLogitsLoss.weight.validate(weight, owner),
+        check_reduction(reduction, owner),
+        BCEWithLogitsLoss.pos_weight.validate(pos_weight, owner),
     )[0]
 
 
@@ -191,9 +207,11 @@ class BCELoss(_Loss):
     array([-0.625     ,  0.83333333])
     """
 
+    weight = Hyperparameter(as_optional_weight)
+
     def __init__(self, weight: ArrayLike | None = None, reduction: Reduction = "mean") -> None:
         super().__init__(reduction)
-        self.weight = None if weight is None else as_weight(weight, "weight", "BCELoss")
+        self.weight = weight
 
     def _compute(self, input: ArrayLike, target: ArrayLike) -> tuple[Array, GradFn]:
         return _bce("BCELoss", input, target, self.weight, self.reduction)
@@ -262,6 +280,9 @@ class BCEWithLogitsLoss(_Loss):
     array([-0.75,  0.25])
     """
 
+    weight = Hyperparameter(as_optional_weight)
+    pos_weight = Hyperparameter(as_optional_weight)
+
     def __init__(
         self,
         weight: ArrayLike | None = None,
@@ -269,11 +290,8 @@ class BCEWithLogitsLoss(_Loss):
         pos_weight: ArrayLike | None = None,
     ) -> None:
         super().__init__(reduction)
-        owner = "BCEWithLogitsLoss"
-        self.weight = None if weight is None else as_weight(weight, "weight", owner)
-        self.pos_weight = (
-            None if pos_weight is None else as_weight(pos_weight, "pos_weight", owner)
-        )
+        self.weight = weight
+        self.pos_weight = pos_weight
 
     def _compute(self, input: ArrayLike, target: ArrayLike) -> tuple[Array, GradFn]:
         return _bce_logits(
