@@ -10,7 +10,8 @@ Then every assignment, ``self.p = p`` in ``__init__`` as well as
 ``dropout.p = 2.0`` later, runs ``check_number(value, name="p",
 owner="Dropout", low=0.0, high=1.0)`` and stores what it returns, so
 ``forward`` can trust the value. A functional form with the same option
-checks it with :meth:`Hyperparameter.validate`. (Optimizers keep their
+checks it with :meth:`Hyperparameter.validate`, or several at once with
+:func:`check_options`. (Optimizers keep their
 hyperparameters in parameter groups, which check assignments in the same
 spirit; see :class:`~nnlib.optim.Optimizer`.)
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar, overload
 
-__all__ = ["Hyperparameter"]
+__all__ = ["Hyperparameter", "check_options"]
 
 T = TypeVar("T")
 
@@ -44,6 +45,7 @@ class Hyperparameter(Generic[T]):
     def __init__(self, check: Callable[..., T], **options: Any) -> None:
         self.check = check
         self.options = options
+        self.__doc__ = None  # the owning class's docstring documents the hyperparameter
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -70,3 +72,12 @@ class Hyperparameter(Generic[T]):
 
     def __set__(self, instance: object, value: Any) -> None:
         instance.__dict__[self.name] = self.validate(value, type(instance).__name__)
+
+
+def check_options(cls: type, owner: str, **options: Any) -> dict[str, Any]:
+    """Check each option as ``cls`` checks its hyperparameter of that name; return them.
+
+    For a functional form: ``nll_loss`` calls ``check_options(NLLLoss,
+    "nll_loss", weight=weight, ...)`` and passes the result on to the kernel.
+    """
+    return {name: getattr(cls, name).validate(value, owner) for name, value in options.items()}

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._hyperparameter import Hyperparameter
+from nnlib._hyperparameter import Hyperparameter, check_options
 from nnlib._numerics import sigmoid
 from nnlib.losses._checks import (
     as_optional_weight,
@@ -20,7 +20,7 @@ from nnlib.losses._checks import (
     check_unit_interval,
     prepare_pair,
 )
-from nnlib.losses._reduction import GradFn, Reduction, _Loss, check_reduction, reduce, upstream
+from nnlib.losses._reduction import GradFn, Reduction, _Loss, reduce, upstream
 
 __all__ = [
     "BCELoss",
@@ -123,13 +123,8 @@ def binary_cross_entropy(
     array([  0.69314718, 100.        ])
     """
     owner = "binary_cross_entropy"
-    return _bce(
-        owner,
-        input,
-        target,
-        BCELoss.weight.validate(weight, owner),
-        check_reduction(reduction, owner),
-    )[0]
+    options = check_options(BCELoss, owner, weight=weight, reduction=reduction)
+    return _bce(owner, input, target, **options)[0]
 
 
 def binary_cross_entropy_with_logits(
@@ -147,14 +142,10 @@ def binary_cross_entropy_with_logits(
     array([6.93147181e-01, 1.00000000e+03])
     """
     owner = "binary_cross_entropy_with_logits"
-    return _bce_logits(
-        owner,
-        input,
-        target,
-        BCEWithLogitsLoss.weight.validate(weight, owner),
-        check_reduction(reduction, owner),
-        BCEWithLogitsLoss.pos_weight.validate(pos_weight, owner),
-    )[0]
+    options = check_options(
+        BCEWithLogitsLoss, owner, weight=weight, reduction=reduction, pos_weight=pos_weight
+    )
+    return _bce_logits(owner, input, target, **options)[0]
 
 
 class BCELoss(_Loss):

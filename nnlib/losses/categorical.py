@@ -14,7 +14,7 @@ from typing import Any, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._hyperparameter import Hyperparameter
+from nnlib._hyperparameter import Hyperparameter, check_options
 from nnlib._numerics import log_softmax
 from nnlib._validation import check_int, check_number
 from nnlib.losses._classes import (
@@ -146,15 +146,15 @@ def cross_entropy(
     array([1.00000000e+03, 6.93147181e-01])
     """
     owner = "cross_entropy"
-    return _cross_entropy(  # the options checked as CrossEntropyLoss checks them
+    options = check_options(
+        CrossEntropyLoss,
         owner,
-        input,
-        target,
-        CrossEntropyLoss.weight.validate(weight, owner),
-        CrossEntropyLoss.ignore_index.validate(ignore_index, owner),
-        CrossEntropyLoss.reduction.validate(reduction, owner),
-        CrossEntropyLoss.label_smoothing.validate(label_smoothing, owner),
-    )[0]
+        weight=weight,
+        ignore_index=ignore_index,
+        reduction=reduction,
+        label_smoothing=label_smoothing,
+    )
+    return _cross_entropy(owner, input, target, **options)[0]
 
 
 class CrossEntropyLoss(_Loss):

@@ -7,7 +7,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._hyperparameter import Hyperparameter
+from nnlib._hyperparameter import Hyperparameter, check_options
 from nnlib.losses._checks import check_unit_interval, first_index_text, prepare_pair
 from nnlib.losses._reduction import GradFn, _Loss, check_reduction, reduce, upstream
 
@@ -73,9 +73,8 @@ def kl_div(
     0.368064
     """
     owner = "kl_div"
-    checked = KLDivLoss.reduction.validate(reduction, owner)
-    log_target = KLDivLoss.log_target.validate(log_target, owner)
-    return _kl_div(owner, input, target, checked, log_target)[0]
+    options = check_options(KLDivLoss, owner, reduction=reduction, log_target=log_target)
+    return _kl_div(owner, input, target, **options)[0]
 
 
 class KLDivLoss(_Loss):

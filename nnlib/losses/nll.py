@@ -11,7 +11,7 @@ from typing import Any, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._hyperparameter import Hyperparameter
+from nnlib._hyperparameter import Hyperparameter, check_options
 from nnlib._validation import check_int
 from nnlib.losses._classes import (
     Indices,
@@ -84,14 +84,10 @@ def nll_loss(
     array([0.69314718, 2.30258509])
     """
     owner = "nll_loss"
-    return _nll(
-        owner,
-        input,
-        target,
-        NLLLoss.weight.validate(weight, owner),
-        NLLLoss.ignore_index.validate(ignore_index, owner),
-        NLLLoss.reduction.validate(reduction, owner),
-    )[0]
+    options = check_options(
+        NLLLoss, owner, weight=weight, ignore_index=ignore_index, reduction=reduction
+    )
+    return _nll(owner, input, target, **options)[0]
 
 
 class NLLLoss(_Loss):

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._hyperparameter import Hyperparameter
+from nnlib._hyperparameter import Hyperparameter, check_options
 from nnlib._validation import check_number
-from nnlib.losses._reduction import GradFn, Reduction, _Loss, check_reduction
+from nnlib.losses._reduction import GradFn, Reduction, _Loss
 from nnlib.losses.regression import pointwise_loss
 
 __all__ = ["HuberLoss", "SmoothL1Loss", "huber_loss", "smooth_l1_loss"]
@@ -78,9 +78,8 @@ def huber_loss(
     array([0.125, 2.5  ])
     """
     owner = "huber_loss"
-    checked = check_reduction(reduction, owner)
-    delta = HuberLoss.delta.validate(delta, owner)
-    return _huber(owner, input, target, checked, delta, weight)[0]
+    options = check_options(HuberLoss, owner, reduction=reduction, delta=delta)
+    return _huber(owner, input, target, weight=weight, **options)[0]
 
 
 def smooth_l1_loss(
@@ -97,9 +96,8 @@ def smooth_l1_loss(
     array([0.0625, 2.    ])
     """
     owner = "smooth_l1_loss"
-    checked = check_reduction(reduction, owner)
-    beta = SmoothL1Loss.beta.validate(beta, owner)
-    return _smooth_l1(owner, input, target, checked, beta)[0]
+    options = check_options(SmoothL1Loss, owner, reduction=reduction, beta=beta)
+    return _smooth_l1(owner, input, target, **options)[0]
 
 
 class HuberLoss(_Loss):
