@@ -266,6 +266,26 @@ def test_divergence_is_reported_from_the_non_finite_loss() -> None:
         )
 
 
+def test_weights_grown_until_the_output_overflows_is_divergence() -> None:
+    X_tr, _, y_tr, _ = _digits()
+    model = _mlp([64, 128, 128, 10])
+    with (
+        pytest.warns(RuntimeWarning, match="overflow encountered in matmul"),
+        pytest.raises(
+            FloatingPointError,
+            match=r"fit: training diverged in epoch \d+ \(the model's output holds \d+ non-finite",
+        ) as error,
+    ):
+        fit(
+            model,
+            CrossEntropyLoss(),
+            SGD(model.parameters(), lr=20.0),
+            DataLoader(X_tr, y_tr, batch_size=64, shuffle=True, rng=0),
+            epochs=5,
+        )
+    assert "CrossEntropyLoss: input holds" in str(error.value.__cause__)
+
+
 class _Saturating(Module):
     """exp(-x) overflows for very negative x, yet 1 / (1 + exp(-x)) is then exactly 0."""
 

@@ -150,7 +150,7 @@ def fit(
     :math:`L_B`; backward of the loss then of the model (which accumulates
     every :math:`\partial L_B/\partial\theta`, and skips the gradient with
     respect to the batch itself, which nothing uses: the model's optional
-    hook :meth:`~nnlib.Module._backward_parameters`); ``optimizer.step()``.
+    hook ``_backward_parameters``); ``optimizer.step()``.
     The work per step is a fixed number of array operations, independent of
     the batch size: there is no Python loop over samples. The epoch's
     training loss is the per-sample mean,
@@ -158,9 +158,9 @@ def fit(
 
     Divergence is detected from what it produces, at no cost per step: a
     non-finite loss; an error during a step (the optimizer refusing a
-    non-finite gradient, a module refusing a non-finite input) while a
-    gradient or a parameter is non-finite; and a scan of the parameters
-    after each epoch.
+    non-finite gradient, the loss refusing a non-finite output) while a
+    gradient, a parameter or the model's output is non-finite; and a scan of
+    the parameters after each epoch.
 
     Differences from PyTorch: PyTorch has no ``fit``; this is the loop its
     tutorials write by hand, packaged. Keras's ``fit`` is the model for the
@@ -242,6 +242,7 @@ def _train_epoch(
         if len(batch) != 2:
             raise ValueError(f"{owner}: train_loader yielded {len(batch)} arrays; expected (x, y)")
         inputs, target = batch
+        output = None
         try:
             optimizer.zero_grad()
             output = model(inputs)
@@ -250,7 +251,7 @@ def _train_epoch(
                 model._backward_parameters(loss_fn.backward(1.0))  # none for the batch
                 optimizer.step()
         except ValueError as error:  # such as a non-finite gradient or activation
-            problem = _nonfinite(model)
+            problem = _nonfinite(model, output)
             if problem is None:  # not divergence: the error speaks for itself
                 raise
             raise _diverged(epoch, problem) from error
@@ -263,7 +264,7 @@ def _train_epoch(
         if keep_outputs:
             outputs.append(output)
             targets.append(target)
-    problem = _nonfinite(model)
+    problem = _nonfinite(model, None)
     if problem is not None:
         raise _diverged(epoch, problem)
     if count == 0:
@@ -271,13 +272,21 @@ def _train_epoch(
     return total / count, outputs, targets
 
 
-def _nonfinite(model: Module) -> str | None:
-    """``None`` if every parameter and gradient is finite, else which one is not."""
+def _nonfinite(model: Module, output: Any) -> str | None:
+    """``None`` if the parameters, gradients and ``output`` are finite, else what is not.
+
+    An ``output`` that overflowed from a finite batch (the model checked it)
+    is divergence too: the weights have grown too large.
+    """
     for name, param in model.named_parameters():
         for what, array in (("parameter", param.data), ("gradient of", param.grad)):
             problem = None if array is None else first_nonfinite(array)
             if problem is not None:
                 return f"the {what} {name!r} holds {problem}"
+    if isinstance(output, np.ndarray) and output.dtype.kind == "f":
+        problem = first_nonfinite(output)
+        if problem is not None:
+            return f"the model's output holds {problem}"
     return None
 
 
