@@ -5,7 +5,7 @@ that names the owner (``"Sigmoid"``, ``"Adam"``), what was wrong and what was
 expected. Internals trust their callers and do not re-check. Every module
 checks its own input in ``forward`` and its ``grad_output`` in ``backward``,
 also inside a ``Sequential``; hyperparameters are checked when they are set
-(:class:`~nnlib._hyperparameter.Hyperparameter`), not on every call.
+(``Hyperparameter``, in ``nnlib/_hyperparameter.py``), not on every call.
 
 Conventions
 -----------

@@ -65,7 +65,7 @@ class Module:
     optimizers update ``Parameter.data`` in place, which is safe after
     ``backward``.
 
-    **Parameter gradients only.** :meth:`_backward_parameters` is an optional
+    **Parameter gradients only.** ``_backward_parameters`` is an optional
     hook: the backward pass when the input's gradient is not needed (the
     training loop :func:`~nnlib.train.fit` asks the model for it). The
     default runs :meth:`backward`; a module that can skip work overrides it.

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from nnlib._validation import check_finite, check_number, check_shape
+from nnlib._validation import check_finite, check_number, check_shape, first_nonfinite
 from nnlib.optim._common import ParamGroup, check_layout, restored_state
 from nnlib.parameter import Parameter
 
@@ -199,14 +199,16 @@ class Optimizer:
         before any parameter moves, so a bad one leaves the whole model
         untouched. The gradient is returned in the parameter's dtype.
         """
-        owner = f"{type(self).__name__}.step"
         found = []
         for index, group, param in self._params():
-            if param.grad is not None:
-                grad = np.asarray(param.grad)
-                check_shape(grad, param.data.shape, f"the gradient of parameter {index}", owner)
-                check_finite(grad, f"the gradient of parameter {index}", owner)
-                found.append((group, param, grad.astype(param.data.dtype, copy=False)))
+            if param.grad is None:
+                continue
+            grad = np.asarray(param.grad)
+            if grad.shape != param.data.shape or first_nonfinite(grad) is not None:
+                owner, name = f"{type(self).__name__}.step", f"the gradient of parameter {index}"
+                check_shape(grad, param.data.shape, name, owner)
+                check_finite(grad, name, owner)
+            found.append((group, param, grad.astype(param.data.dtype, copy=False)))
         return found
 
     # -- gradients -----------------------------------------------------------
