@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any, Final, cast
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from nnlib._validation import as_array, check_forward_done
+from nnlib._module_checks import RELEASED, check_not_in_tree, check_saved, checked_state
 from nnlib.parameter import Parameter
 
 __all__ = ["Module"]
 
 Array = NDArray[np.floating[Any]]
-
-_RELEASED: Final = object()
-"""What a module holds for backward once a backward pass has used it."""
 
 
 class Module:
@@ -131,35 +128,13 @@ class Module:
             modules.pop(name, None)
             params[name] = value
         elif isinstance(value, Module):
-            self._refuse_repeat(name, value)
+            check_not_in_tree(self, name, value)
             params.pop(name, None)
             modules[name] = value
         elif name in params or name in modules:  # a registered name becomes a plain one
             params.pop(name, None)
             modules.pop(name, None)
         object.__setattr__(self, name, value)  # honours properties of subclasses
-
-    def _refuse_repeat(self, name: str, module: Module) -> None:
-        """Raise if ``module`` (or a module inside it) is already in this module's tree.
-
-        A module caches only its last forward pass, so an instance that ran
-        in two places would give the first place the second one's gradient.
-        """
-        present = {id(self)}
-        for key, child in self._modules.items():
-            if key != name:  # the module being replaced leaves the tree
-                present.update(id(inner) for inner in child.modules())
-        repeated = next((inner for inner in module.modules() if id(inner) in present), None)
-        if repeated is not None:
-            owner = type(self).__name__
-            what = "it" if repeated is module else f"the {type(repeated).__name__} inside it"
-            raise ValueError(
-                f"{owner}: cannot register the {type(module).__name__} {name!r}: {what} is "
-                f"already part of this {owner}. A module caches only its last forward pass, "
-                "so one instance cannot run in two places (backward would use the wrong "
-                "cache); expected a separate instance for each place (to tie weights, "
-                "assign the same Parameter to both)"
-            )
 
     def __delattr__(self, name: str) -> None:
         self.__dict__["_parameters"].pop(name, None)
@@ -181,16 +156,12 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not implement backward")
 
     def _backward_parameters(self, grad_output: Any) -> None:
-        r"""The backward pass for the parameter gradients only; the optional hook.
+        r"""The backward pass for the parameter gradients only (see the class notes).
 
-        :func:`~nnlib.train.fit` calls this on the model, whose input is a
-        data batch: nobody uses its gradient (PyTorch likewise computes no
-        gradient for an input that does not require one). This default runs
-        :meth:`backward` and drops the result. ``Linear`` overrides it to skip
-        the product :math:`G W`, and ``Sequential`` to pass the request on to
-        its first stage. A class that redefines :meth:`backward` without
-        redefining this hook gets this default again, so the hook never
-        bypasses a backward written in a subclass.
+        This default runs :meth:`backward` and drops the result; ``Linear``
+        skips the product :math:`G W`, ``Sequential`` asks its first stage. A
+        class that redefines :meth:`backward` but not this hook gets this
+        default again, so the hook never bypasses a subclass's backward.
         """
         self.backward(grad_output)
 
@@ -208,29 +179,18 @@ class Module:
         object.__setattr__(self, "_saved", values)  # a plain value: no registration needed
 
     def saved_for_backward(self) -> tuple[Any, ...]:
-        """Return what the last forward pass saved, and release it.
-
-        Call it first thing in :meth:`backward`: from then on that forward
-        pass is used up, even if ``backward`` then raises (on a
-        ``grad_output`` of the wrong shape, say).
+        """Return what the last forward pass saved, and release it; first thing in backward.
 
         Raises
         ------
         RuntimeError
-            If there was no forward pass, or a backward pass has already
-            used (and released) what it saved: each backward needs its own
-            forward, as in PyTorch without ``retain_graph``.
+            If there was no forward pass, or a backward call (even one that
+            raised) has already used it: each backward needs its own forward,
+            as in PyTorch without ``retain_graph``.
         """
-        owner = type(self).__name__
-        saved: tuple[Any, ...] | object = check_forward_done(self.__dict__.get("_saved"), owner)
-        if saved is _RELEASED:
-            raise RuntimeError(
-                f"{owner}.backward was called a second time after one forward pass; the first "
-                "call (even one that raised) released what forward saved. Call forward again "
-                "before each backward"
-            )
-        object.__setattr__(self, "_saved", _RELEASED)
-        return cast(tuple[Any, ...], saved)
+        saved = check_saved(self.__dict__.get("_saved"), type(self).__name__)
+        object.__setattr__(self, "_saved", RELEASED)
+        return saved
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.forward(*args, **kwargs)
@@ -336,26 +296,7 @@ class Module:
         """
         owner = f"{type(self).__name__}.load_state_dict"
         own = dict(self.named_parameters())
-        missing = [key for key in own if key not in state_dict]
-        unexpected = [key for key in state_dict if key not in own]
-        problems: list[str] = []
-        if strict and missing:
-            problems.append("missing keys: " + ", ".join(missing))
-        if strict and unexpected:
-            problems.append("unexpected keys: " + ", ".join(unexpected))
-        converted: dict[str, Array] = {}
-        for key, param in own.items():
-            if key not in state_dict:
-                continue
-            value = as_array(state_dict[key], f"entry {key!r}", owner)
-            if value.shape != param.data.shape:
-                problems.append(
-                    f"{key}: shape {value.shape} in the state, {param.data.shape} in the model"
-                )
-            converted[key] = value
-        if problems:
-            raise ValueError(f"{owner}: the state does not fit the model; " + "; ".join(problems))
-        for key, value in converted.items():
+        for key, value in checked_state(own, state_dict, strict, owner).items():
             own[key].data[...] = value
 
     # -- display ----------------------------------------------------------------
