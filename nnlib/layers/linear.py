@@ -94,8 +94,8 @@ class Linear(Module):
     there is no ``device``. An input whose dtype differs from the parameters'
     is cast to the parameters' dtype (torch raises), and the gradient
     returned by :meth:`backward` has the parameters' dtype. Parameter
-    gradients accumulate across backward calls as in PyTorch; ``backward``
-    uses the most recent forward input.
+    gradients accumulate across backward calls as in PyTorch; each
+    ``backward`` uses, and releases, the input of the forward pass before it.
 
     References
     ----------
