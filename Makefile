@@ -96,7 +96,7 @@ notebooks: $(STAMP)  ## re-execute every chapter in place (after editing one)
 	$(BIN)/python tools/execute_notebooks.py
 
 bench: $(STAMP)  ## run the benchmarks in benchmarks/
-	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in benchmarks/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 lock: $(STAMP)  ## re-resolve requirements.in into requirements.lock
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock

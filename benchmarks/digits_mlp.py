@@ -1,15 +1,20 @@
-"""Time one MLP trained three ways on scikit-learn's bundled digits.
+"""Time an MLP trained by nnlib, by a hand-written NumPy loop and by scikit-learn.
 
-The network is [64, 128, 128, 10] with ReLU, softmax cross-entropy, Adam
-(lr 1e-3), batches of 64, 30 epochs, float64, on a stratified 80/20 split of
-``sklearn.datasets.load_digits`` (standardised with training statistics).
-It is trained
+Two cases, both ReLU networks with two hidden layers, softmax cross-entropy
+and Adam (lr 1e-3):
 
-1. with nnlib (``Sequential``, ``CrossEntropyLoss``, ``Adam``, ``fit``);
-2. by a hand-written NumPy loop doing the same arithmetic: same initial
-   weights, same shuffling, same Adam update, so that its final weights must
-   equal nnlib's up to round-off (checked below);
-3. by scikit-learn's ``MLPClassifier`` with the same settings.
+* ``digits``: [64, 128, 128, 10] on a stratified 80/20 split of
+  ``sklearn.datasets.load_digits`` (standardised with training statistics),
+  float64, batches of 64, 30 epochs; also trained by scikit-learn's
+  ``MLPClassifier`` with the same settings.
+* ``large``: [784, 256, 256, 10] on 60,000 synthetic samples (standard
+  normal inputs, labels from a fixed random linear teacher), float32,
+  batches of 128, 2 epochs; also the peak memory of one epoch of each.
+
+nnlib (``Sequential``, ``CrossEntropyLoss``, ``Adam``, ``fit``) and the
+hand-written loop do the same arithmetic: same initial weights, same
+shuffling, same Adam update, so their final weights must agree up to
+round-off (checked below).
 
 Printed: milliseconds per epoch, the ratios, and the test accuracies. The
 speed of a shared machine drifts by 10-20 % over seconds, which would swamp
@@ -17,43 +22,51 @@ a comparison of whole runs made one after the other. So nnlib and the NumPy
 loop are run in turns, epoch by epoch (in alternating order), and their
 ratio is the median, over all pairs of neighbouring epochs, of nnlib's epoch
 time over the loop's. scikit-learn runs whole, between repeats; the times
-are medians. Run with ``python benchmarks/digits_mlp.py`` (``--repeats N``
-to change the number of runs, ``--dtype float32`` for the float32 variant of
-the first two, ``--breakdown`` for the cost of each part of a step). Timings
-depend on the machine and its load; the ratios are what to compare.
+are medians. Peak memory is measured with ``tracemalloc`` (which sees
+NumPy's allocations) over one untimed epoch, from the initial weights on:
+parameters, optimizer state, batches, activations and gradients. Run with
+``python benchmarks/digits_mlp.py`` (``--case digits`` or ``large`` for one
+case, ``--repeats N`` for the number of runs, ``--breakdown`` for the cost of
+each part of a step). Timings depend on the machine and its load; the ratios
+are what to compare.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import itertools
+import dataclasses
 import math
 import statistics
 import time
-import warnings
-from collections.abc import Iterator
+import tracemalloc
 from typing import Any
 
 import numpy as np
+from _trainers import (
+    BETAS,
+    EPS,
+    LR,
+    SEED,
+    Case,
+    Data,
+    build,
+    initial_weights,
+    nnlib_epochs,
+    numpy_accuracy,
+    numpy_epochs,
+    train_sklearn,
+)
 from sklearn.datasets import load_digits
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
-import nnlib
-from nnlib.activations import ReLU
-from nnlib.data import DataLoader, StandardScaler, train_test_split
+from nnlib.data import StandardScaler, train_test_split
 from nnlib.losses import CrossEntropyLoss
 from nnlib.optim import Adam
-from nnlib.train import accuracy, fit, predict
-
-SIZES = [64, 128, 128, 10]
-EPOCHS, BATCH, LR, SEED = 30, 64, 1e-3, 0
-BETAS, EPS = (0.9, 0.999), 1e-8
+from nnlib.train import accuracy, predict
 
 
-def load(dtype: type) -> tuple[np.ndarray, ...]:
+def digits_data(dtype: type) -> Data:
     digits = load_digits()
     X_tr, X_te, y_tr, y_te = train_test_split(
         digits.data, digits.target, test_size=0.2, rng=SEED, stratify=digits.target
@@ -62,101 +75,40 @@ def load(dtype: type) -> tuple[np.ndarray, ...]:
     return (scaler.transform(X_tr).astype(dtype), scaler.transform(X_te).astype(dtype), y_tr, y_te)
 
 
-def build(dtype: type) -> nnlib.Sequential:
-    layers: list[nnlib.Module] = []
-    for index, (n_in, n_out) in enumerate(itertools.pairwise(SIZES)):
-        layers.append(nnlib.Linear(n_in, n_out, rng=SEED + index, dtype=dtype))
-        if index < len(SIZES) - 2:
-            layers.append(ReLU())
-    return nnlib.Sequential(*layers)
+def synthetic_data(dtype: type, n_train: int = 60_000, n_test: int = 10_000) -> Data:
+    rng = np.random.default_rng(SEED)
+    X = rng.standard_normal((n_train + n_test, 784), dtype=np.float32).astype(dtype)
+    teacher = rng.standard_normal((784, 10)).astype(dtype)
+    y = np.argmax(X @ teacher, axis=1)
+    return X[:n_train], X[n_train:], y[:n_train], y[n_train:]
 
 
-def nnlib_epochs(data: tuple[np.ndarray, ...], dtype: type) -> Iterator[float]:
-    """Train with nnlib one epoch at a time, yielding each epoch's seconds.
-
-    ``fit`` is called once per epoch; the loader's generator carries on, so the
-    batches and steps are those of one call with ``epochs=EPOCHS``. The model is
-    the generator's return value.
-    """
-    X_tr, _, y_tr, _ = data
-    model = build(dtype)
-    loader = DataLoader(X_tr, y_tr, batch_size=BATCH, shuffle=True, rng=SEED)
-    optimizer = Adam(model.parameters(), lr=LR, betas=BETAS, eps=EPS)
-    loss_fn = CrossEntropyLoss()
-    for _ in range(EPOCHS):
-        start = time.perf_counter()
-        fit(model, loss_fn, optimizer, loader, epochs=1)
-        yield time.perf_counter() - start
-    return model
+CASES = {
+    "digits": Case(
+        "digits", [64, 128, 128, 10], np.float64, batch=64, epochs=30, data=digits_data,
+        target=1.1, tolerance=1e-9, sklearn=True,
+    ),
+    "large": Case(
+        "large", [784, 256, 256, 10], np.float32, batch=128, epochs=2, data=synthetic_data,
+        target=1.05, tolerance=1e-3, sklearn=False,
+    ),
+}  # fmt: skip
 
 
-def numpy_epochs(data: tuple[np.ndarray, ...], dtype: type) -> Iterator[float]:
-    """The same computation written out by hand, without nnlib; yields as above.
-
-    Same initial weights, same shuffling, same Adam update; the return value
-    is the list of final parameters W1, b1, W2, b2, W3, b3.
-    """
-    X_tr, _, y_tr, _ = data
-    initial = build(dtype)  # same initial weights as nnlib's run
-    params = [p.data.copy() for p in initial.parameters()]  # W1, b1, W2, b2, W3, b3
-    m = [np.zeros_like(p) for p in params]
-    v = [np.zeros_like(p) for p in params]
-    rng = np.random.default_rng(SEED)  # same shuffling as the DataLoader
-    n = len(X_tr)
-    beta1, beta2 = BETAS
-    step = 0
-    for _ in range(EPOCHS):
-        start = time.perf_counter()
-        order = rng.permutation(n)
-        for begin in range(0, n, BATCH):
-            idx = order[begin : begin + BATCH]
-            x, y = X_tr[idx], y_tr[idx]
-            W1, b1, W2, b2, W3, b3 = params
-            z1 = x @ W1.T + b1
-            h1 = np.maximum(z1, 0)
-            z2 = h1 @ W2.T + b2
-            h2 = np.maximum(z2, 0)
-            z3 = h2 @ W3.T + b3
-            shifted = z3 - z3.max(axis=1, keepdims=True)
-            log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-            rows = np.arange(len(y))
-            _loss = float(-log_p[rows, y].mean())
-            g3 = np.exp(log_p)
-            g3[rows, y] -= 1
-            g3 /= len(y)
-            g2 = (g3 @ W3) * (z2 > 0)
-            g1 = (g2 @ W2) * (z1 > 0)
-            grads = [g1.T @ x, g1.sum(0), g2.T @ h1, g2.sum(0), g3.T @ h2, g3.sum(0)]
-            step += 1
-            bc1, bc2 = 1 - beta1**step, 1 - beta2**step
-            for p, g, m_i, v_i in zip(params, grads, m, v, strict=True):
-                m_i += (1 - beta1) * (g - m_i)
-                v_i *= beta2
-                v_i += (1 - beta2) * g * g
-                p += (-LR / bc1 * m_i) / (np.sqrt(v_i) / bc2**0.5 + EPS)
-        yield time.perf_counter() - start
-    return params
-
-
-def numpy_accuracy(params: list[np.ndarray], X: np.ndarray, y: np.ndarray) -> float:
-    W1, b1, W2, b2, W3, b3 = params
-    h = np.maximum(np.maximum(X @ W1.T + b1, 0) @ W2.T + b2, 0)
-    return float(np.mean(np.argmax(h @ W3.T + b3, axis=1) == y))
-
-
-def interleaved(
-    data: tuple[np.ndarray, ...], dtype: type
-) -> tuple[list[float], list[float], nnlib.Sequential, list[np.ndarray]]:
+def interleaved(case: Case, data: Data) -> tuple[list[float], list[float], Any, Any]:
     """Epoch times of nnlib and of the NumPy loop, run alternately epoch by epoch.
 
     Machine speed drifts over seconds (other load, frequency changes); running
     the two in turns, each epoch of one next to the same epoch of the other
     and in alternating order, exposes both to the same conditions.
     """
-    runs = {"nnlib": nnlib_epochs(data, dtype), "numpy": numpy_epochs(data, dtype)}
+    runs = {
+        "nnlib": nnlib_epochs(case, data),
+        "numpy": numpy_epochs(case, data, initial_weights(case)),
+    }
     times: dict[str, list[float]] = {name: [] for name in runs}
     results: dict[str, Any] = {}
-    for epoch in range(EPOCHS + 1):
+    for epoch in range(case.epochs + 1):
         order = list(runs) if epoch % 2 == 0 else list(reversed(runs))
         for name in order:
             try:
@@ -166,35 +118,36 @@ def interleaved(
     return times["nnlib"], times["numpy"], results["nnlib"], results["numpy"]
 
 
-def train_sklearn(data: tuple[np.ndarray, ...], dtype: type) -> tuple[float, float, Any]:
-    X_tr, X_te, y_tr, y_te = (a.astype(np.float64) if a.dtype.kind == "f" else a for a in data)
-    clf = MLPClassifier(
-        hidden_layer_sizes=tuple(SIZES[1:-1]), activation="relu", solver="adam", alpha=0.0,
-        batch_size=BATCH, learning_rate_init=LR, beta_1=BETAS[0], beta_2=BETAS[1],
-        epsilon=EPS, max_iter=EPOCHS, shuffle=True, random_state=SEED, tol=0.0,
-        n_iter_no_change=10**9, early_stopping=False,
-    )  # fmt: skip
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # max_iter is reached on purpose
-        clf.fit(X_tr, y_tr)
-    seconds = time.perf_counter() - start
-    if clf.n_iter_ != EPOCHS:
-        raise RuntimeError(f"MLPClassifier ran {clf.n_iter_} epochs, expected {EPOCHS}")
-    return seconds, float(clf.score(X_te, y_te)), clf
+def peak_memory(case: Case, data: Data) -> dict[str, float]:
+    """Megabytes allocated at the peak of one epoch of each implementation (untimed)."""
+    one_epoch = dataclasses.replace(case, epochs=1)
+    initial = initial_weights(case)
+    peaks = {}
+    for name in ("nnlib", "numpy"):
+        tracemalloc.start()
+        try:
+            if name == "nnlib":
+                run = nnlib_epochs(one_epoch, data)
+            else:
+                run = numpy_epochs(one_epoch, data, initial)
+            for _ in run:
+                pass
+            peaks[name] = tracemalloc.get_traced_memory()[1] / 2**20
+        finally:
+            tracemalloc.stop()
+    return peaks
 
 
-def breakdown(data: tuple[np.ndarray, ...], dtype: type) -> None:
-    """Microseconds per batch of 64 for each part of a training step, nnlib vs plain NumPy.
+def breakdown(case: Case, data: Data) -> None:
+    """Microseconds per batch for each part of a training step, nnlib vs plain NumPy.
 
-    Each part runs as ``fit`` runs it (the model's inner stages on the trusted
-    path, parameter gradients only); the two versions alternate, and the best
-    of many repetitions is reported.
+    Each part runs as ``fit`` runs it (parameter gradients only for the
+    model); the two versions alternate, and the best of many repetitions is
+    reported.
     """
     X_tr, _, y_tr, _ = data
-    x, y = X_tr[:BATCH], y_tr[:BATCH]
-    model = build(dtype)
-    loss_fn = CrossEntropyLoss()
+    x, y = X_tr[: case.batch], y_tr[: case.batch]
+    model, loss_fn = build(case), CrossEntropyLoss()
     optimizer = Adam(model.parameters(), lr=LR, betas=BETAS, eps=EPS)
     params = list(model.parameters())
     W1, b1, W2, b2, W3, b3 = (p.data for p in params)
@@ -203,22 +156,13 @@ def breakdown(data: tuple[np.ndarray, ...], dtype: type) -> None:
     z2 = h1 @ W2.T + b2
     h2 = np.maximum(z2, 0)
     z3 = h2 @ W3.T + b3
-    logits = model(x)
-    loss_fn(logits, y)
-    g3 = loss_fn.backward(1.0)
     grads = [np.full_like(p.data, 1e-3) for p in params]
     moments = [(np.zeros_like(p.data), np.zeros_like(p.data)) for p in params]
     raw_params = [p.data.copy() for p in params]
-
-    def nn_forward() -> None:
-        model(x)
-
-    def raw_forward() -> None:
-        h = np.maximum(x @ W1.T + b1, 0)
-        np.maximum(h @ W2.T + b2, 0) @ W3.T + b3
+    g3 = np.full_like(z3, 1e-3)
 
     def nn_loss() -> None:
-        float(loss_fn(logits, y))
+        float(loss_fn(z3, y))
         loss_fn.backward(1.0)
 
     def raw_loss() -> None:
@@ -231,11 +175,13 @@ def breakdown(data: tuple[np.ndarray, ...], dtype: type) -> None:
         g /= len(y)
 
     def nn_backward() -> None:
-        model._backward_parameters(g3, inner=True)
+        model(x)
+        model._backward_parameters(g3)
         for p in params:
             p.grad = None  # as optimizer.zero_grad() does
 
     def raw_backward() -> None:
+        np.maximum(np.maximum(x @ W1.T + b1, 0) @ W2.T + b2, 0) @ W3.T + b3
         g2 = (g3 @ W3) * (z2 > 0)
         g1 = (g2 @ W2) * (z1 > 0)
         g1.T @ x, g1.sum(0), g2.T @ h1, g2.sum(0), g3.T @ h2, g3.sum(0)
@@ -253,9 +199,8 @@ def breakdown(data: tuple[np.ndarray, ...], dtype: type) -> None:
             p += (-LR / 0.1 * m_i) / (np.sqrt(v_i) / 0.03 + EPS)
 
     parts = {
-        "forward, 5 stages": (nn_forward, raw_forward),
+        "forward and backward, 5 stages": (nn_backward, raw_backward),
         "cross-entropy, forward and backward": (nn_loss, raw_loss),
-        "backward, parameter gradients": (nn_backward, raw_backward),
         "Adam step, 6 parameters": (nn_adam, raw_adam),
     }
     best = {name: [math.inf, math.inf] for name in parts}
@@ -265,79 +210,86 @@ def breakdown(data: tuple[np.ndarray, ...], dtype: type) -> None:
                 start = time.perf_counter()
                 fn()
                 best[name][which] = min(best[name][which], time.perf_counter() - start)
-    print(f"per batch of {BATCH} (microseconds, best of 300):      nnlib    numpy  difference")
+    print(f"  per batch of {case.batch} (microseconds, best of 300):     nnlib    numpy")
     for name, (nn_s, raw_s) in best.items():
-        print(f"  {name:40s} {1e6 * nn_s:8.1f} {1e6 * raw_s:8.1f} {1e6 * (nn_s - raw_s):+9.1f}")
+        print(f"    {name:38s} {1e6 * nn_s:8.1f} {1e6 * raw_s:8.1f}")
+
+
+def run_case(case: Case, args: argparse.Namespace) -> None:
+    data = case.data(case.dtype)
+    X_te, y_te = data[1], data[3]
+    epoch_times: dict[str, list[float]] = {"nnlib": [], "numpy": []}
+    sklearn_times: list[float] = []
+    for _ in range(args.repeats):
+        nn_times, np_times, model, params = interleaved(case, data)
+        epoch_times["nnlib"] += nn_times
+        epoch_times["numpy"] += np_times
+        if case.sklearn:
+            seconds, sklearn_accuracy = train_sklearn(case, data)
+            sklearn_times.append(seconds)
+    # The hand-written loop and nnlib did the same arithmetic: the same final weights.
+    worst = max(
+        float(np.max(np.abs(a.data - b)) / np.max(np.abs(b)))
+        for a, b in zip(model.parameters(), params, strict=True)
+    )
+    if worst > case.tolerance:
+        raise RuntimeError(f"nnlib and the NumPy loop disagree: relative difference {worst:.2e}")
+    ms = {name: 1000 * statistics.median(values) for name, values in epoch_times.items()}
+    accuracies = {
+        "nnlib": accuracy(predict(model, X_te), y_te),
+        "numpy": numpy_accuracy(params, X_te, y_te),
+    }
+    if case.sklearn:
+        ms["sklearn"] = 1000 * statistics.median(sklearn_times)
+        accuracies["sklearn"] = sklearn_accuracy
+    paired = statistics.median(
+        a / b for a, b in zip(epoch_times["nnlib"], epoch_times["numpy"], strict=True)
+    )
+    print(
+        f"{case.name}: MLP {case.sizes}, ReLU, Adam lr={LR:g}, batch {case.batch}, "
+        f"{case.epochs} epochs, {np.dtype(case.dtype).name}, {len(data[0])} training samples"
+    )
+    print(
+        f"  ({args.repeats} runs; nnlib and numpy alternate epoch by epoch; medians; "
+        f"BLAS threads: {args.threads or 'default'}; sklearn always float64)"
+    )
+    for name in ms:
+        print(f"  {name:8s} {ms[name]:8.2f} ms/epoch   test accuracy {accuracies[name]:.4f}")
+    print(
+        f"  nnlib / numpy   = {paired:.2f}  (target <= {case.target}; median over "
+        f"{len(epoch_times['nnlib'])} pairs of epochs)"
+    )
+    if case.sklearn:
+        print(f"  sklearn / nnlib = {ms['sklearn'] / ms['nnlib']:.2f}  (target >= 1.5)")
+    print(f"  final weights nnlib vs numpy: max relative difference {worst:.1e}")
+    if not case.sklearn:
+        peaks = peak_memory(case, data)
+        print(
+            f"  peak memory of one epoch: nnlib {peaks['nnlib']:.1f} MB, numpy "
+            f"{peaks['numpy']:.1f} MB (ratio {peaks['nnlib'] / peaks['numpy']:.2f})"
+        )
+    if args.breakdown:
+        breakdown(case, data)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--case", choices=[*CASES, "all"], default="all")
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--dtype", choices=["float64", "float32"], default="float64")
     parser.add_argument(
         "--threads", type=int, default=1,
         help="BLAS threads for all three (default 1; 0 leaves the library default)",
     )  # fmt: skip
     parser.add_argument("--breakdown", action="store_true", help="time each part of a step")
     args = parser.parse_args()
-    # For 64x128 matrices, splitting a product over threads costs more than it
+    # For small matrices, splitting a product over threads costs more than it
     # saves, and on a shared machine busy cores make threaded BLAS erratic;
     # every contestant gets the same setting.
     limits = threadpool_limits(args.threads) if args.threads else contextlib.nullcontext()
     with limits:
-        run(args)
-
-
-def run(args: argparse.Namespace) -> None:
-    dtype = np.dtype(args.dtype).type
-    data = load(dtype)
-    X_te, y_te = data[1], data[3]
-    epoch_times: dict[str, list[float]] = {"nnlib": [], "numpy": []}
-    sklearn_times: list[float] = []
-    for _ in range(args.repeats):
-        nn_times, np_times, model, params = interleaved(data, dtype)
-        epoch_times["nnlib"] += nn_times
-        epoch_times["numpy"] += np_times
-        seconds, sklearn_accuracy, _ = train_sklearn(data, dtype)
-        sklearn_times.append(seconds / EPOCHS)
-    accuracies = {
-        "nnlib": accuracy(predict(model, X_te), y_te),
-        "numpy": numpy_accuracy(params, X_te, y_te),
-        "sklearn": sklearn_accuracy,
-    }
-    # The hand-written loop and nnlib did the same arithmetic: same final weights.
-    nnlib_params = [p.data for p in model.parameters()]
-    worst = max(
-        float(np.max(np.abs(a - b)) / np.max(np.abs(b)))
-        for a, b in zip(nnlib_params, params, strict=True)
-    )
-    tolerance = 1e-4 if dtype == np.float32 else 1e-9
-    if worst > tolerance:
-        raise RuntimeError(f"nnlib and the NumPy loop disagree: relative difference {worst:.2e}")
-
-    ms = {name: 1000 * statistics.median(values) for name, values in epoch_times.items()}
-    ms["sklearn"] = 1000 * statistics.median(sklearn_times)
-    paired = statistics.median(
-        a / b for a, b in zip(epoch_times["nnlib"], epoch_times["numpy"], strict=True)
-    )
-    print(
-        f"digits MLP {SIZES}, ReLU, Adam lr={LR:g}, batch {BATCH}, {EPOCHS} epochs, {args.dtype}"
-    )
-    threads = args.threads or "default"
-    print(
-        f"({args.repeats} runs; nnlib and numpy alternate epoch by epoch; medians; "
-        f"BLAS threads: {threads}; sklearn always float64)"
-    )
-    for name in ("nnlib", "numpy", "sklearn"):
-        print(f"  {name:8s} {ms[name]:7.2f} ms/epoch   test accuracy {accuracies[name]:.4f}")
-    print(
-        f"  nnlib / numpy   = {paired:.2f}  (target <= 1.2; median over "
-        f"{len(epoch_times['nnlib'])} pairs of epochs)"
-    )
-    print(f"  nnlib / sklearn = {ms['nnlib'] / ms['sklearn']:.2f}  (target < 1)")
-    print(f"  final weights nnlib vs numpy: max relative difference {worst:.1e}")
-    if args.breakdown:
-        breakdown(data, dtype)
+        for name, case in CASES.items():
+            if args.case in (name, "all"):
+                run_case(case, args)
 
 
 if __name__ == "__main__":

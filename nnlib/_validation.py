@@ -2,11 +2,10 @@
 
 Every public entry point validates what a user hands it and raises an error
 that names the owner (``"Sigmoid"``, ``"Adam"``), what was wrong and what was
-expected. Internals trust their callers and do not re-check. A container such
-as ``Sequential`` is one entry point: it checks what enters it and what leaves
-it, and the stages inside receive arrays that nnlib itself produced, so they
-check shapes but skip the scan for NaN and infinity (:func:`trusted_array`,
-``check_grad_output(..., trusted=True)``).
+expected. Internals trust their callers and do not re-check. Every module
+checks its own input in ``forward`` and its ``grad_output`` in ``backward``,
+also inside a ``Sequential``; hyperparameters are checked when they are set
+(``Hyperparameter``, in ``nnlib/_hyperparameter.py``), not on every call.
 
 Conventions
 -----------
@@ -30,6 +29,7 @@ from numpy.typing import NDArray
 
 __all__ = [
     "as_array",
+    "check_bool",
     "check_choice",
     "check_finite",
     "check_forward_done",
@@ -40,7 +40,6 @@ __all__ = [
     "check_same_shape",
     "check_shape",
     "first_nonfinite",
-    "trusted_array",
 ]
 
 T = TypeVar("T")
@@ -116,18 +115,6 @@ def as_array(
     if not allow_nonfinite:
         check_finite(array, name, owner)
     return array
-
-
-def trusted_array(value: Any, name: str, owner: str) -> NDArray[np.floating[Any]]:
-    """:func:`as_array` for a value another nnlib stage produced: no scan for NaN or infinity.
-
-    A plain floating-point ndarray is returned as it is (the container that
-    runs the stage scans what leaves it); anything else gets the full
-    :func:`as_array` treatment.
-    """
-    if type(value) is np.ndarray and value.dtype.kind == "f":
-        return value
-    return as_array(value, name, owner)
 
 
 def first_nonfinite(array: NDArray[Any]) -> str | None:
@@ -249,6 +236,13 @@ def check_int(
     return number
 
 
+def check_bool(value: Any, name: str, owner: str) -> bool:
+    """Check that a flag (``amsgrad``, ``log_target``) is True or False; return a ``bool``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{owner}: {name} must be True or False, got {value!r}")
+    return bool(value)
+
+
 def check_choice(value: T, choices: Sequence[T], name: str, owner: str) -> T:
     """Check that ``value`` is one of ``choices``."""
     if value not in choices:
@@ -268,19 +262,10 @@ def check_forward_done(cached: T | None, owner: str) -> T:
 
 
 def check_grad_output(
-    grad_output: Any,
-    shape: tuple[int, ...],
-    owner: str,
-    *,
-    trusted: bool = False,
+    grad_output: Any, shape: tuple[int, ...], owner: str
 ) -> NDArray[np.floating[Any]]:
-    """Convert ``grad_output`` and check it matches the forward output's shape.
-
-    ``trusted=True`` is for a gradient another nnlib stage produced: the scan
-    for NaN and infinity is skipped (see :func:`trusted_array`).
-    """
-    convert = trusted_array if trusted else as_array
-    grad = convert(grad_output, "grad_output", f"{owner}.backward")
+    """Convert ``grad_output`` and check it matches the forward output's shape."""
+    grad = as_array(grad_output, "grad_output", f"{owner}.backward")
     if grad.shape != tuple(shape):
         raise ValueError(
             f"{owner}.backward: grad_output has shape {grad.shape}; expected the shape of "

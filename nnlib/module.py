@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from nnlib._validation import as_array
+from nnlib._module_checks import RELEASED, check_not_in_tree, check_saved, checked_state
 from nnlib.parameter import Parameter
 
 __all__ = ["Module"]
@@ -20,12 +20,13 @@ class Module:
     r"""Base class for everything with a forward and a backward pass.
 
     A subclass implements :meth:`forward`, which computes the output and
-    caches what the backward pass will need, and :meth:`backward`, which takes
-    :math:`\partial L / \partial y` (``grad_output``, the gradient of the loss
-    with respect to the module's output), **adds** the gradients with respect
-    to its parameters into their ``.grad`` and **returns**
-    :math:`\partial L / \partial x`, the gradient with respect to its (first)
-    input. Calling the module, ``module(x)``, runs ``forward``.
+    saves what the backward pass will need (:meth:`save_for_backward`), and
+    :meth:`backward`, which takes :math:`\partial L / \partial y`
+    (``grad_output``, the gradient of the loss with respect to the module's
+    output), **adds** the gradients with respect to its parameters into their
+    ``.grad`` and **returns** :math:`\partial L / \partial x`, the gradient
+    with respect to its (first) input. Calling the module, ``module(x)``,
+    runs ``forward``.
 
     Attributes that are :class:`~nnlib.Parameter` or ``Module`` instances are
     registered automatically, in assignment order, so :meth:`parameters`,
@@ -40,13 +41,40 @@ class Module:
 
     Notes
     -----
+    **One forward, one backward.** A module caches only its **last** forward
+    pass, and :meth:`saved_for_backward` releases the cache: call
+    ``backward`` once per ``forward``, in reverse order of the forward calls.
+    A second ``backward`` after one ``forward`` raises ``RuntimeError``, as
+    in PyTorch without ``retain_graph``. For the same reason one instance
+    cannot be registered twice in a model (``Sequential(act, act)`` raises
+    ``ValueError``): its second call would overwrite the cache the first
+    call's backward needs. Use one instance per place; to tie weights, assign
+    the same ``Parameter`` to two modules.
+
+    **Arrays are shared, not copied.** ``forward`` may return its input
+    itself or a view of it (``Dropout`` in eval mode, ``Flatten``), and what
+    it saves for backward are references: ``Linear`` keeps its input,
+    ``Sigmoid`` and ``Tanh`` their output. Editing such an array in place
+    between ``forward`` and ``backward`` (``y *= 2`` on a returned ``y``, or
+    on the input you passed) changes the gradient that ``backward``
+    computes, silently. PyTorch detects this (version counters) and raises;
+    nnlib does not. Copy first (``y = y.copy()``) to edit a result. The
+    optimizers update ``Parameter.data`` in place, which is safe after
+    ``backward``.
+
+    **Parameter gradients only.** ``_backward_parameters`` is an optional
+    hook: the backward pass when the input's gradient is not needed (the
+    training loop :func:`~nnlib.train.fit` asks the model for it). The
+    default runs :meth:`backward`; a module that can skip work overrides it.
+
     Differences from PyTorch: ``torch.nn.Module`` relies on autograd, so it
     has no ``backward`` method; the graph of operations recorded during the
     forward pass is differentiated automatically. Here each module implements
     its own ``backward``, which is exactly what the chapter on
-    backpropagation derives. A module caches only its **last** forward pass:
-    call ``backward`` once per ``forward``, in reverse order of the forward
-    calls. Buffers, hooks and devices do not exist in nnlib.
+    backpropagation derives, and :meth:`save_for_backward` plays the part of
+    ``ctx.save_for_backward`` in a ``torch.autograd.Function``. Registering
+    one instance twice is allowed in PyTorch. Buffers, hooks and devices do
+    not exist in nnlib.
 
     Examples
     --------
@@ -57,10 +85,11 @@ class Module:
     ...         super().__init__()
     ...         self.a = Parameter(np.array([2.0]))
     ...     def forward(self, x):
-    ...         self._x = x
+    ...         self.save_for_backward(x)
     ...         return self.a.data * x
     ...     def backward(self, grad_output):
-    ...         self.a.accumulate_grad(np.array([np.sum(grad_output * self._x)]))
+    ...         (x,) = self.saved_for_backward()
+    ...         self.a.accumulate_grad(np.array([np.sum(grad_output * x)]))
     ...         return grad_output * self.a.data
     >>> m = Scale()
     >>> m(np.array([1.0, 3.0]))
@@ -69,9 +98,15 @@ class Module:
     array([2., 2.])
     >>> m.a.grad
     array([4.])
+    >>> m.backward(np.ones(2))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    RuntimeError: Scale.backward was called a second time after one forward pass; ...
     """
 
     training: bool
+    _parameters: dict[str, Parameter]
+    _modules: dict[str, Module]
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", {})
@@ -93,6 +128,7 @@ class Module:
             modules.pop(name, None)
             params[name] = value
         elif isinstance(value, Module):
+            check_not_in_tree(self, name, value)
             params.pop(name, None)
             modules[name] = value
         elif name in params or name in modules:  # a registered name becomes a plain one
@@ -119,35 +155,42 @@ class Module:
         """
         raise NotImplementedError(f"{type(self).__name__} does not implement backward")
 
-    def _backward_parameters(self, grad_output: Any, *, inner: bool = False) -> None:
-        r"""Run the backward pass for the parameter gradients only.
+    def _backward_parameters(self, grad_output: Any) -> None:
+        r"""The backward pass for the parameter gradients only (see the class notes).
 
-        :func:`~nnlib.train.fit` calls this on the model: its input is a data
-        batch, whose gradient nobody uses (PyTorch likewise computes no
-        gradient for an input that does not require one). This default runs
-        :meth:`backward` (:meth:`_backward_inner` when ``inner``) and drops
-        the result; ``Sequential`` and ``Linear`` skip the unused work.
+        This default runs :meth:`backward` and drops the result; ``Linear``
+        skips the product :math:`G W`, ``Sequential`` asks its first stage. A
+        class that redefines :meth:`backward` but not this hook gets this
+        default again, so the hook never bypasses a subclass's backward.
         """
-        if inner:
-            self._backward_inner(grad_output)
-        else:
-            self.backward(grad_output)
+        self.backward(grad_output)
 
-    # -- the passes inside a container ----------------------------------------
-    #
-    # A container (``Sequential``) checks what enters it and what leaves it.
-    # Its later stages receive arrays that nnlib stages produced, so a stage
-    # may skip the scan for NaN and infinity there (shapes are still checked).
-    # These defaults are the full public passes; ``Linear``, the element-wise
-    # activations and ``Sequential`` override them.
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "backward" in cls.__dict__ and "_backward_parameters" not in cls.__dict__:
+            cls._backward_parameters = Module._backward_parameters  # type: ignore[method-assign]
 
-    def _forward_inner(self, input: Any) -> Any:
-        """:meth:`forward` for an input that the previous stage of a container produced."""
-        return self.forward(input)
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep what :meth:`backward` needs from this forward pass, replacing the last.
 
-    def _backward_inner(self, grad_output: Any) -> Any:
-        """:meth:`backward` for a gradient that the next stage of a container produced."""
-        return self.backward(grad_output)
+        The values are kept by reference, not copied (see the class notes on
+        editing arrays in place).
+        """
+        object.__setattr__(self, "_saved", values)  # a plain value: no registration needed
+
+    def saved_for_backward(self) -> tuple[Any, ...]:
+        """Return what the last forward pass saved, and release it; first thing in backward.
+
+        Raises
+        ------
+        RuntimeError
+            If there was no forward pass, or a backward call (even one that
+            raised) has already used it: each backward needs its own forward,
+            as in PyTorch without ``retain_graph``.
+        """
+        saved = check_saved(self.__dict__.get("_saved"), type(self).__name__)
+        object.__setattr__(self, "_saved", RELEASED)
+        return saved
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.forward(*args, **kwargs)
@@ -253,26 +296,7 @@ class Module:
         """
         owner = f"{type(self).__name__}.load_state_dict"
         own = dict(self.named_parameters())
-        missing = [key for key in own if key not in state_dict]
-        unexpected = [key for key in state_dict if key not in own]
-        problems: list[str] = []
-        if strict and missing:
-            problems.append("missing keys: " + ", ".join(missing))
-        if strict and unexpected:
-            problems.append("unexpected keys: " + ", ".join(unexpected))
-        converted: dict[str, Array] = {}
-        for key, param in own.items():
-            if key not in state_dict:
-                continue
-            value = as_array(state_dict[key], f"entry {key!r}", owner)
-            if value.shape != param.data.shape:
-                problems.append(
-                    f"{key}: shape {value.shape} in the state, {param.data.shape} in the model"
-                )
-            converted[key] = value
-        if problems:
-            raise ValueError(f"{owner}: the state does not fit the model; " + "; ".join(problems))
-        for key, value in converted.items():
+        for key, value in checked_state(own, state_dict, strict, owner).items():
             own[key].data[...] = value
 
     # -- display ----------------------------------------------------------------

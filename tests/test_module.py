@@ -175,3 +175,86 @@ def test_load_state_dict_non_strict_ignores_key_mismatch() -> None:
 def test_repr_nests_children() -> None:
     assert repr(Affine(3)) == "Affine(size=3)"
     assert repr(Pair()) == "Pair(\n  (first): Affine(size=3)\n  (second): Affine(size=3)\n)"
+
+
+# -- one forward, one backward ---------------------------------------------------------------
+
+
+def _built_in_modules() -> list[tuple[str, Module, tuple[Any, ...]]]:
+    from nnlib.activations import GELU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+    from nnlib.layers import Dropout, Flatten, Linear, Sequential
+    from nnlib.losses import CrossEntropyLoss, MSELoss
+
+    x = np.linspace(-1.0, 1.0, 6).reshape(2, 3)
+    return [
+        ("Linear", Linear(3, 2, rng=0), (x,)),
+        ("ReLU", ReLU(), (x,)),
+        ("Sigmoid", Sigmoid(), (x,)),
+        ("Tanh", Tanh(), (x,)),
+        ("GELU", GELU(), (x,)),
+        ("Softmax", Softmax(), (x,)),
+        ("LogSoftmax", LogSoftmax(), (x,)),
+        ("Dropout", Dropout(1.0), (x,)),  # a mask (of zeros), the same every time
+        ("Dropout", Dropout(0.5).eval(), (x,)),
+        ("Flatten", Flatten(), (x,)),
+        ("Linear", Sequential(ReLU(), Linear(3, 2, rng=0)), (x,)),
+        ("MSELoss", MSELoss(), (x, np.zeros((2, 3)))),
+        ("CrossEntropyLoss", CrossEntropyLoss(), (x, np.array([0, 2]))),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("owner", "module", "inputs"),
+    _built_in_modules(),
+    ids=lambda value: type(value).__name__ if isinstance(value, Module) else "",
+)
+def test_a_second_backward_after_one_forward_raises(
+    owner: str, module: Module, inputs: tuple[Any, ...]
+) -> None:
+    out = module(*inputs)
+    grad = np.ones(np.shape(out))
+    first = module.backward(grad)
+    with pytest.raises(RuntimeError, match=rf"{owner}.backward was called a second time"):
+        module.backward(grad)
+    module(*inputs)  # a new forward pass makes backward possible again
+    np.testing.assert_array_equal(module.backward(grad), first)
+
+
+def test_backward_before_forward_raises() -> None:
+    from nnlib.activations import ReLU
+
+    with pytest.raises(RuntimeError, match=r"ReLU.backward was called before forward"):
+        ReLU().backward(np.ones(2))
+
+
+def test_save_for_backward_keeps_only_the_last_forward() -> None:
+    module = Module()
+    module.save_for_backward(1, "a")
+    module.save_for_backward(2)
+    assert module.saved_for_backward() == (2,)
+
+
+# -- one instance, one place -------------------------------------------------------------
+
+
+def test_a_module_registered_twice_is_refused() -> None:
+    shared = Affine(3)
+    model = Pair()
+    with pytest.raises(
+        ValueError,
+        match=r"Pair: cannot register the Affine 'second': it is already part of this Pair\. "
+        r"A module caches only its last forward pass",
+    ):
+        model.second = model.first
+    model.first = model.first  # the same place again is not a second one
+    model.second = shared
+    other = Pair()
+    other.first = shared
+    with pytest.raises(ValueError, match=r"the Affine inside it is already part of this Pair"):
+        model.third = other
+
+
+def test_a_module_cannot_contain_itself() -> None:
+    model = Pair()
+    with pytest.raises(ValueError, match=r"cannot register the Pair 'me': it is already part"):
+        model.me = model

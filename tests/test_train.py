@@ -10,7 +10,7 @@ import pytest
 from sklearn.datasets import load_digits
 from sklearn.metrics import confusion_matrix as sklearn_confusion_matrix
 
-from nnlib import Module
+from nnlib import Module, Parameter
 from nnlib.activations import ReLU, Tanh
 from nnlib.data import DataLoader, StandardScaler, train_test_split
 from nnlib.layers import Dropout, Linear, Sequential
@@ -247,11 +247,15 @@ def test_diverging_loss_is_reported() -> None:
         fit(model, InfiniteLoss(), SGD(model.parameters(), lr=0.1), DataLoader(X, y), epochs=1)
 
 
-def test_divergence_stops_with_a_clear_error_instead_of_warnings() -> None:
+def test_divergence_is_reported_from_the_non_finite_loss() -> None:
+    # NumPy's overflow warning stays a warning; the infinite loss it leads to is divergence.
     X, y = _regression()
     model = Linear(3, 1, rng=0)
-    with pytest.raises(
-        FloatingPointError, match=r"fit: training diverged in epoch \d+ \(overflow"
+    with (
+        pytest.warns(RuntimeWarning, match="overflow"),
+        pytest.raises(
+            FloatingPointError, match=r"fit: training diverged in epoch \d+ \(the loss is inf\)"
+        ),
     ):
         fit(
             model,
@@ -259,6 +263,104 @@ def test_divergence_stops_with_a_clear_error_instead_of_warnings() -> None:
             SGD(model.parameters(), lr=100.0),
             DataLoader(X, y, batch_size=8),
             epochs=50,
+        )
+
+
+def test_weights_grown_until_the_output_overflows_is_divergence() -> None:
+    X_tr, _, y_tr, _ = _digits()
+    model = _mlp([64, 128, 128, 10])
+    with (
+        pytest.warns(RuntimeWarning, match="overflow encountered in matmul"),
+        pytest.raises(
+            FloatingPointError,
+            match=r"fit: training diverged in epoch \d+ \(the model's output holds \d+ non-finite",
+        ) as error,
+    ):
+        fit(
+            model,
+            CrossEntropyLoss(),
+            SGD(model.parameters(), lr=20.0),
+            DataLoader(X_tr, y_tr, batch_size=64, shuffle=True, rng=0),
+            epochs=5,
+        )
+    assert "CrossEntropyLoss: input holds" in str(error.value.__cause__)
+
+
+class _Saturating(Module):
+    """exp(-x) overflows for very negative x, yet 1 / (1 + exp(-x)) is then exactly 0."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.save_for_backward(x)
+        return 1.0 / (1.0 + np.exp(-np.asarray(x) * 1e3))
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        (x,) = self.saved_for_backward()
+        return np.zeros_like(x) * grad_output
+
+
+def test_an_overflow_numpy_only_warns_about_is_not_called_divergence() -> None:
+    X, y = _regression()
+    model = Sequential(Linear(3, 1, rng=0), _Saturating())
+    with pytest.warns(RuntimeWarning, match="overflow encountered in exp"):
+        history = fit(
+            model, MSELoss(), SGD(model.parameters(), lr=0.1), DataLoader(X, y), epochs=1
+        )
+    assert history.epochs == 1
+
+
+class _BadGradient(Module):
+    """The identity, whose backward puts an infinity into its parameter's gradient."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scale = Parameter(np.ones(1))
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.save_for_backward()
+        return np.asarray(x)
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        self.saved_for_backward()
+        self.scale.grad = np.array([np.inf])
+        return np.asarray(grad_output)
+
+
+def test_a_non_finite_gradient_is_divergence_naming_the_parameter() -> None:
+    X, y = _regression()
+    model = Sequential(Linear(3, 1, rng=0), _BadGradient())
+    with pytest.raises(
+        FloatingPointError,
+        match=r"fit: training diverged in epoch 1 \(the gradient of '1.scale' holds 1 "
+        r"non-finite value \(first at index 0: inf\)\)",
+    ) as error:
+        fit(model, MSELoss(), SGD(model.parameters(), lr=0.1), DataLoader(X, y), epochs=1)
+    assert "SGD.step: the gradient of parameter 2 holds" in str(error.value.__cause__)
+
+
+def test_a_parameter_that_overflows_in_the_last_step_is_divergence() -> None:
+    X, y = _regression(n=8)
+    model = Linear(3, 1, rng=0)
+    with (
+        pytest.warns(RuntimeWarning, match="overflow"),
+        pytest.raises(
+            FloatingPointError,
+            match=r"fit: training diverged in epoch 1 \(the parameter 'weight' holds",
+        ),
+    ):
+        loader = DataLoader(X, y, batch_size=8)  # one step, which overflows the weights
+        fit(model, MSELoss(), SGD(model.parameters(), lr=1e308), loader, epochs=1)
+
+
+def test_an_error_with_finite_parameters_propagates_unchanged() -> None:
+    X, y = _regression()
+    model = Linear(3, 1, rng=0)
+    with pytest.raises(ValueError, match=r"^MSELoss: input has shape \(8, 1\) but target"):
+        fit(
+            model,
+            MSELoss(),
+            SGD(model.parameters(), lr=0.1),
+            DataLoader(X, y[:, 0], batch_size=8),
+            epochs=1,
         )
 
 

@@ -8,6 +8,7 @@ import pytest
 from nnlib._random import as_generator
 from nnlib._validation import (
     as_array,
+    check_bool,
     check_choice,
     check_finite,
     check_forward_done,
@@ -18,7 +19,6 @@ from nnlib._validation import (
     check_same_shape,
     check_shape,
     first_nonfinite,
-    trusted_array,
 )
 
 
@@ -147,25 +147,20 @@ def test_as_generator() -> None:
         as_generator(True, "F")
 
 
-def test_trusted_array_returns_float_arrays_unscanned_and_converts_the_rest() -> None:
-    x = np.array([1.0, np.nan])
-    assert trusted_array(x, "input", "Stage") is x  # no scan: the container does it
-    f32 = np.ones(2, dtype=np.float32)
-    assert trusted_array(f32, "input", "Stage") is f32
-    np.testing.assert_array_equal(trusted_array([1, 2], "input", "Stage"), [1.0, 2.0])
-    with pytest.raises(ValueError, match=r"Stage: input holds 1 non-finite value"):
-        trusted_array([1.0, float("inf")], "input", "Stage")  # not an array: full checks
-    with pytest.raises(TypeError, match=r"Stage: input has dtype <U1 and is not numeric"):
-        trusted_array(np.array(["a"]), "input", "Stage")
-
-
-def test_check_grad_output_trusted_keeps_the_shape_check() -> None:
-    g = np.array([[np.inf, 0.0]])
-    assert check_grad_output(g, (1, 2), "Stage", trusted=True) is g
+def test_check_grad_output_checks_values_and_shape() -> None:
+    g = np.array([[1.0, 0.0]])
+    assert check_grad_output(g, (1, 2), "Stage") is g
     with pytest.raises(ValueError, match=r"Stage.backward: grad_output holds 1 non-finite"):
-        check_grad_output(g, (1, 2), "Stage")
+        check_grad_output(np.array([[np.inf, 0.0]]), (1, 2), "Stage")
     with pytest.raises(ValueError, match=r"Stage.backward: grad_output has shape \(1, 2\)"):
-        check_grad_output(g, (2, 1), "Stage", trusted=True)
+        check_grad_output(g, (2, 1), "Stage")
+
+
+def test_check_bool_accepts_numpy_bools_and_refuses_numbers() -> None:
+    assert check_bool(np.True_, "amsgrad", "Adam") is True
+    assert check_bool(False, "amsgrad", "Adam") is False
+    with pytest.raises(TypeError, match=r"Adam: amsgrad must be True or False, got 1"):
+        check_bool(1, "amsgrad", "Adam")
 
 
 def test_first_nonfinite_describes_the_first_bad_entry() -> None:

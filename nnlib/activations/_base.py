@@ -13,12 +13,12 @@ as a function of the input); it may override ``_local_gradient`` to obtain
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._validation import as_array, check_forward_done, check_grad_output, trusted_array
+from nnlib._validation import as_array, check_grad_output
 from nnlib.module import Module
 
 __all__ = ["Array", "ElementwiseActivation"]
@@ -30,18 +30,11 @@ class ElementwiseActivation(Module):
     r"""Base class of the element-wise activations; not used directly.
 
     ``forward`` validates the input (finite, real; integers become float64,
-    float32 stays float32), caches input and output, and returns
-    :math:`f(x)`. ``backward(grad_output)`` returns ``grad_output`` times the
-    local derivative. ``derivative(input)`` evaluates :math:`f'` at any input,
-    without touching the cache. Inside a ``Sequential``, a stage other than the
-    first skips the scan for NaN and infinity; the container scans what
-    enters and leaves it.
+    float32 stays float32), saves input and output for the backward pass,
+    and returns :math:`f(x)`. ``backward(grad_output)`` returns
+    ``grad_output`` times the local derivative. ``derivative(input)``
+    evaluates :math:`f'` at any input, without touching the saved values.
     """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._input: Array | None = None
-        self._output: Array | None = None
 
     def _function(self, x: Array) -> Array:
         raise NotImplementedError
@@ -55,33 +48,15 @@ class ElementwiseActivation(Module):
 
     def forward(self, input: ArrayLike) -> Array:
         r"""Apply the activation element-wise; shape and floating dtype are kept."""
-        return self._apply(as_array(input, "input", type(self).__name__))
-
-    def _forward_inner(self, input: ArrayLike) -> Array:
-        if type(self).forward is not ElementwiseActivation.forward:  # a subclass's own
-            return self.forward(input)
-        return self._apply(trusted_array(input, "input", type(self).__name__))
-
-    def _apply(self, x: Array) -> Array:
+        x = as_array(input, "input", type(self).__name__)
         y = self._function(x)
-        cache = self.__dict__  # past Module.__setattr__: plain values, set on every call
-        cache["_input"], cache["_output"] = x, y
+        self.save_for_backward(x, y)
         return y
 
     def backward(self, grad_output: ArrayLike) -> Array:
         r"""Return :math:`\partial L/\partial x = \partial L/\partial y \odot f'(x)`."""
-        return self._chain(grad_output, trusted=False)
-
-    def _backward_inner(self, grad_output: ArrayLike) -> Array:
-        if type(self).backward is not ElementwiseActivation.backward:  # a subclass's own
-            return self.backward(grad_output)
-        return self._chain(grad_output, trusted=True)
-
-    def _chain(self, grad_output: ArrayLike, trusted: bool) -> Array:
-        owner = type(self).__name__
-        y = check_forward_done(self._output, owner)
-        x = cast(Array, self._input)  # set together with _output
-        grad = check_grad_output(grad_output, y.shape, owner, trusted=trusted)
+        x, y = self.saved_for_backward()
+        grad = check_grad_output(grad_output, y.shape, type(self).__name__)
         result: Array = grad * self._local_gradient(x, y)
         return result
 

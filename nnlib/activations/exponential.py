@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from nnlib._hyperparameter import Hyperparameter
 from nnlib._validation import as_array, check_number
 from nnlib.activations._base import Array, ElementwiseActivation
 
@@ -76,9 +77,11 @@ class ELU(ElementwiseActivation):
     array([0.36787944, 1.        , 1.        ])
     """
 
+    alpha = Hyperparameter(check_number)
+
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
-        self.alpha = check_number(alpha, "alpha", "ELU")
+        self.alpha = alpha
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}"
@@ -156,7 +159,7 @@ def elu(input: ArrayLike, alpha: float = 1.0) -> Array:
     >>> elu([-1.0, 1.0], alpha=2.0)
     array([-1.26424112,  1.        ])
     """
-    alpha = check_number(alpha, "alpha", "elu")
+    alpha = ELU.alpha.validate(alpha, "elu")
     return _elu(as_array(input, "input", "elu"), alpha)
 
 

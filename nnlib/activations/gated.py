@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnlib import _numerics
+from nnlib._hyperparameter import Hyperparameter
 from nnlib._validation import as_array, check_choice
 from nnlib.activations._base import Array, ElementwiseActivation
 from nnlib.activations._erf import erfc
@@ -162,11 +163,13 @@ class GELU(ElementwiseActivation):
     array([0.84119199])
     """
 
+    approximate: Hyperparameter[Approximate] = Hyperparameter(
+        check_choice, choices=("none", "tanh")
+    )
+
     def __init__(self, approximate: Approximate = "none") -> None:
         super().__init__()
-        self.approximate: Approximate = check_choice(
-            approximate, ("none", "tanh"), "approximate", "GELU"
-        )
+        self.approximate = approximate
 
     def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"
@@ -233,5 +236,5 @@ def gelu(input: ArrayLike, approximate: Approximate = "none") -> Array:
     >>> gelu([-1.0, 1.0])
     array([-0.15865525,  0.84134475])
     """
-    approximate = check_choice(approximate, ("none", "tanh"), "approximate", "gelu")
+    approximate = GELU.approximate.validate(approximate, "gelu")
     return _gelu(as_array(input, "input", "gelu"), approximate)

@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnlib import _numerics
+from nnlib._hyperparameter import Hyperparameter
 from nnlib._validation import as_array, check_number
 from nnlib.activations._base import Array, ElementwiseActivation
 
@@ -134,9 +135,11 @@ class LeakyReLU(ElementwiseActivation):
     array([-0.2,  3. ])
     """
 
+    negative_slope = Hyperparameter(check_number)
+
     def __init__(self, negative_slope: float = 0.01) -> None:
         super().__init__()
-        self.negative_slope = check_number(negative_slope, "negative_slope", "LeakyReLU")
+        self.negative_slope = negative_slope
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"
@@ -191,12 +194,13 @@ class Softplus(ElementwiseActivation):
     array([0.5, 1. ])
     """
 
+    beta = Hyperparameter(check_number, low=0.0, low_inclusive=False)
+    threshold = Hyperparameter(check_number, low=0.0, low_inclusive=False)
+
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
-        self.beta = check_number(beta, "beta", "Softplus", low=0.0, low_inclusive=False)
-        self.threshold = check_number(
-            threshold, "threshold", "Softplus", low=0.0, low_inclusive=False
-        )
+        self.beta = beta
+        self.threshold = threshold
 
     def extra_repr(self) -> str:
         return f"beta={self.beta}, threshold={self.threshold}"
@@ -263,7 +267,7 @@ def leaky_relu(input: ArrayLike, negative_slope: float = 0.01) -> Array:
     >>> leaky_relu([-1.0, 2.0], negative_slope=0.2)
     array([-0.2,  2. ])
     """
-    slope = check_number(negative_slope, "negative_slope", "leaky_relu")
+    slope = LeakyReLU.negative_slope.validate(negative_slope, "leaky_relu")
     return _leaky_relu(as_array(input, "input", "leaky_relu"), slope)
 
 
@@ -296,6 +300,6 @@ def softplus(input: ArrayLike, beta: float = 1.0, threshold: float = 20.0) -> Ar
     >>> softplus([0.0, 30.0], beta=2.0)
     array([ 0.34657359, 30.        ])
     """
-    beta = check_number(beta, "beta", "softplus", low=0.0, low_inclusive=False)
-    threshold = check_number(threshold, "threshold", "softplus", low=0.0, low_inclusive=False)
+    beta = Softplus.beta.validate(beta, "softplus")
+    threshold = Softplus.threshold.validate(threshold, "softplus")
     return _softplus(as_array(input, "input", "softplus"), beta, threshold)

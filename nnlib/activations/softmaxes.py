@@ -9,7 +9,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnlib import _numerics
-from nnlib._validation import as_array, check_forward_done, check_grad_output, check_int
+from nnlib._hyperparameter import Hyperparameter
+from nnlib._validation import as_array, check_grad_output, check_int
 from nnlib.activations._base import Array
 from nnlib.module import Module
 
@@ -91,26 +92,27 @@ class Softmax(Module):
     array([[ 0.25, -0.25]])
     """
 
+    dim = Hyperparameter(check_int)
+
     def __init__(self, dim: int = -1) -> None:
         super().__init__()
-        self.dim = check_int(dim, "dim", "Softmax")
-        self._output: Array | None = None
-        self._axis = 0
+        self.dim = dim
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
 
     def forward(self, input: ArrayLike) -> Array:
-        """Return the softmax of ``input`` along ``dim``; cache it for backward."""
-        x, self._axis = _prepare(input, self.dim, "Softmax")
-        self._output = _softmax(x, self._axis)
-        return self._output
+        """Return the softmax of ``input`` along ``dim``; save it for backward."""
+        x, axis = _prepare(input, self.dim, "Softmax")
+        p = _softmax(x, axis)
+        self.save_for_backward(p, axis)
+        return p
 
     def backward(self, grad_output: ArrayLike) -> Array:
         r"""Return :math:`p \odot (g - \sum_j g_j p_j)` along ``dim``."""
-        p = check_forward_done(self._output, "Softmax")
+        p, axis = self.saved_for_backward()
         grad = check_grad_output(grad_output, p.shape, "Softmax")
-        result: Array = p * (grad - np.sum(grad * p, axis=self._axis, keepdims=True))
+        result: Array = p * (grad - np.sum(grad * p, axis=axis, keepdims=True))
         return result
 
 
@@ -156,26 +158,27 @@ class LogSoftmax(Module):
     array([[-1.,  1.]])
     """
 
+    dim = Hyperparameter(check_int)
+
     def __init__(self, dim: int = -1) -> None:
         super().__init__()
-        self.dim = check_int(dim, "dim", "LogSoftmax")
-        self._output: Array | None = None
-        self._axis = 0
+        self.dim = dim
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
 
     def forward(self, input: ArrayLike) -> Array:
-        """Return the log-softmax of ``input`` along ``dim``; cache it for backward."""
-        x, self._axis = _prepare(input, self.dim, "LogSoftmax")
-        self._output = _log_softmax(x, self._axis)
-        return self._output
+        """Return the log-softmax of ``input`` along ``dim``; save it for backward."""
+        x, axis = _prepare(input, self.dim, "LogSoftmax")
+        log_probs = _log_softmax(x, axis)
+        self.save_for_backward(log_probs, axis)
+        return log_probs
 
     def backward(self, grad_output: ArrayLike) -> Array:
         r"""Return :math:`g - \operatorname{softmax}(x) \sum_j g_j` along ``dim``."""
-        log_probs = check_forward_done(self._output, "LogSoftmax")
+        log_probs, axis = self.saved_for_backward()
         grad = check_grad_output(grad_output, log_probs.shape, "LogSoftmax")
-        total = np.sum(grad, axis=self._axis, keepdims=True)
+        total = np.sum(grad, axis=axis, keepdims=True)
         result: Array = grad - np.exp(log_probs) * total
         return result
 
@@ -209,7 +212,7 @@ def softmax(input: ArrayLike, dim: int) -> Array:
     array([[0.5, 0.5],
            [0. , 1. ]])
     """
-    dim = check_int(dim, "dim", "softmax")
+    dim = Softmax.dim.validate(dim, "softmax")
     return _softmax(*_prepare(input, dim, "softmax"))
 
 
@@ -240,5 +243,5 @@ def log_softmax(input: ArrayLike, dim: int) -> Array:
     >>> log_softmax([0.0, -1000.0], dim=0)
     array([    0., -1000.])
     """
-    dim = check_int(dim, "dim", "log_softmax")
+    dim = LogSoftmax.dim.validate(dim, "log_softmax")
     return _log_softmax(*_prepare(input, dim, "log_softmax"))

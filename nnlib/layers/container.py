@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, overload
 
-import numpy as np
-
-from nnlib._validation import first_nonfinite
 from nnlib.module import Module
 
 __all__ = ["Sequential"]
@@ -35,20 +32,21 @@ class Sequential(Module):
 
     where each factor is applied by ``f_k.backward`` without ever forming the
     Jacobian: :meth:`backward` hands each module's returned gradient to the
-    module before it.
+    module before it. Each gradient is dropped as soon as the module before
+    it has used it, and each module releases what its forward pass saved, so
+    the backward pass holds a few activation-sized arrays at a time, however
+    deep the chain.
 
-    Checks happen at the boundary. The first stage validates the input (and
-    the last stage the incoming gradient) in full; the stages in between
-    receive arrays that nnlib stages produced, so they check shapes but skip
-    the scan for NaN and infinity. Instead the container scans the result it
-    returns once: a non-finite value there is traced to the stage that first
-    produced one from finite inputs (typically an overflow), and reported as a
-    ``FloatingPointError`` naming it.
+    ``Sequential(a, b)(x)`` is exactly ``b(a(x))``: every stage checks its
+    own input (a NaN or an overflow to infinity is reported by the stage that
+    receives it) and ``backward`` its own gradient.
 
     Differences from PyTorch: PyTorch needs no ``backward`` here (autograd
     records the chain); ``insert``, ``extend`` and ``pop`` are not provided.
     Indexing with an int returns the module, with a slice a new
-    ``Sequential`` sharing the same modules, as in PyTorch.
+    ``Sequential`` sharing the same modules, as in PyTorch. The same module
+    instance cannot be a stage twice (see :class:`~nnlib.Module`): it caches
+    only its last forward pass.
 
     Examples
     --------
@@ -85,7 +83,7 @@ class Sequential(Module):
                 f"Sequential: stage name {name!r} is not valid; expected a non-empty str "
                 "without '.'"
             )
-        if name in self.__dict__["_modules"]:
+        if name in self._modules:
             raise ValueError(
                 f"Sequential: stage name {name!r} is used twice; expected unique names"
             )
@@ -97,10 +95,13 @@ class Sequential(Module):
         return self
 
     def __len__(self) -> int:
-        return len(self.__dict__["_modules"])
+        return len(self._modules)
 
     def __iter__(self) -> Iterator[Module]:
-        return iter(self.__dict__["_modules"].values())
+        return iter(self._modules.values())
+
+    def __reversed__(self) -> Iterator[Module]:
+        return reversed(self._modules.values())
 
     @overload
     def __getitem__(self, index: int) -> Module: ...
@@ -109,7 +110,7 @@ class Sequential(Module):
     def __getitem__(self, index: slice) -> Sequential: ...
 
     def __getitem__(self, index: int | slice) -> Module | Sequential:
-        items = list(self.__dict__["_modules"].items())
+        items = list(self._modules.items())
         if isinstance(index, slice):
             return Sequential(dict(items[index]))
         if isinstance(index, bool) or not isinstance(index, int):
@@ -126,88 +127,20 @@ class Sequential(Module):
 
     def forward(self, input: Any) -> Any:
         """Feed ``input`` through every stage in order; return the last output."""
-        return self._forward(input, inner=False)
-
-    def _forward_inner(self, input: Any) -> Any:
-        if type(self).forward is not Sequential.forward:  # a subclass's own forward runs
-            return self.forward(input)
-        return self._forward(input, inner=True)
-
-    def _forward(self, input: Any, inner: bool) -> Any:
-        """The forward pass; ``inner`` when this container is itself a stage of another."""
-        outputs: list[Any] = []
-        for module in self.__dict__["_modules"].values():
-            trusted = inner or bool(outputs)  # the input came from an nnlib stage
-            input = module._forward_inner(input) if trusted else module(input)
-            outputs.append(input)
-        if not inner:
-            self._check_result(outputs, "forward", "an output")
+        for module in self:
+            input = module(input)
         return input
 
     def backward(self, grad_output: Any) -> Any:
         r"""Pass :math:`\partial L/\partial y` back through the stages in reverse order."""
-        return self._backward(grad_output, inner=False, parameters_only=False)
-
-    def _backward_inner(self, grad_output: Any) -> Any:
-        if type(self).backward is not Sequential.backward:  # a subclass's own backward runs
-            return self.backward(grad_output)
-        return self._backward(grad_output, inner=True, parameters_only=False)
-
-    def _backward_parameters(self, grad_output: Any, *, inner: bool = False) -> None:
-        """:meth:`backward`, asking the first stage for its parameter gradients only."""
-        if type(self).backward is not Sequential.backward:  # a subclass's own backward runs
-            self.backward(grad_output)
-            return
-        self._backward(grad_output, inner=inner, parameters_only=True)
-
-    def _backward(self, grad_output: Any, inner: bool, parameters_only: bool) -> Any:
-        """The backward pass; ``parameters_only`` skips the first stage's input gradient."""
-        stages = list(self.__dict__["_modules"].values())
-        grads: list[Any] = []
-        for position in range(len(stages) - 1, -1, -1):
-            module = stages[position]
-            trusted = inner or bool(grads)  # the gradient came from an nnlib stage
-            if position == 0 and parameters_only:
-                module._backward_parameters(grad_output, inner=trusted)
-                return None
-            if trusted:
-                grad_output = module._backward_inner(grad_output)
-            else:
-                grad_output = module.backward(grad_output)
-            grads.append(grad_output)
-        if not inner:
-            self._check_result(grads, "backward", "a gradient")
+        for module in reversed(self):
+            grad_output = module.backward(grad_output)
         return grad_output
 
-    def _check_result(self, results: list[Any], pass_name: str, what: str) -> None:
-        """Raise if the last of ``results`` (one per stage, in order) is not finite.
-
-        The error names the first stage whose result holds NaN or infinity:
-        its inputs were finite, so that is where they appeared.
-        """
-        if not results or not _is_float_array(results[-1]):
-            return
-        if first_nonfinite(results[-1]) is None:
-            return
-        names = list(self.__dict__["_modules"])
-        if pass_name == "backward":
-            names.reverse()
-        for name, result in zip(names, results, strict=True):
-            problem = first_nonfinite(result) if _is_float_array(result) else None
-            if problem is not None:
-                stage = self.__dict__["_modules"][name]
-                raise FloatingPointError(
-                    f"Sequential.{pass_name}: stage {name!r} ({type(stage).__name__}) "
-                    f"produced {what} with {problem} from finite values (an overflow, or "
-                    "an invalid operation such as inf - inf). Expected finite results: scale "
-                    "the inputs or the weights down, lower the learning rate, or use float64"
-                )
-
-
-def _is_float_array(value: Any) -> bool:
-    """Any floating-point ndarray, subclasses included: what the result scan must look at.
-
-    (``trusted_array`` asks a narrower question, whether ``as_array`` would
-    return the value unconverted, so it tests the exact type.)
-    """
-    return isinstance(value, np.ndarray) and value.dtype.kind == "f"
+    def _backward_parameters(self, grad_output: Any) -> None:
+        """:meth:`backward`, asking the first stage for its parameter gradients only."""
+        stages = list(self)
+        for module in reversed(stages[1:]):
+            grad_output = module.backward(grad_output)
+        if stages:
+            stages[0]._backward_parameters(grad_output)

@@ -7,8 +7,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nnlib._hyperparameter import Hyperparameter
 from nnlib._random import RNGLike, as_generator
-from nnlib._validation import as_array, check_forward_done, check_grad_output, check_number
+from nnlib._validation import as_array, check_grad_output, check_number
 from nnlib.module import Module
 
 __all__ = ["Dropout"]
@@ -63,36 +64,36 @@ class Dropout(Module):
     array([1., 1., 1.])
     """
 
+    p = Hyperparameter(check_number, low=0.0, high=1.0)
+
     def __init__(self, p: float = 0.5, *, rng: RNGLike = None) -> None:
         super().__init__()
-        self.p = check_number(p, "p", "Dropout", low=0.0, high=1.0)
+        self.p = p
         self._rng = as_generator(rng, "Dropout")
-        self._mask: Array | None = None  # scaled mask m/(1-p); None for the identity
-        self._shape: tuple[int, ...] | None = None  # output shape of the last forward
 
     def forward(self, input: ArrayLike) -> Array:
         """Apply a fresh mask in training mode; return ``input`` unchanged in eval mode."""
         x = as_array(input, "input", "Dropout")
-        self._shape = x.shape
         if not self.training or self.p == 0.0:
-            self._mask = None
+            self.save_for_backward(None, x.shape)  # no mask: the identity
             return x
         if self.p == 1.0:
-            self._mask = np.zeros(x.shape, dtype=x.dtype)
+            mask = np.zeros(x.shape, dtype=x.dtype)
         else:
             keep = self._rng.random(x.shape) >= self.p
-            self._mask = keep.astype(x.dtype)
-            self._mask *= x.dtype.type(1.0 / (1.0 - self.p))
-        out: Array = x * self._mask
+            mask = keep.astype(x.dtype)
+            mask *= x.dtype.type(1.0 / (1.0 - self.p))  # m / (1 - p)
+        self.save_for_backward(mask, x.shape)
+        out: Array = x * mask
         return out
 
     def backward(self, grad_output: ArrayLike) -> Array:
         r"""Return :math:`\partial L/\partial y` times the mask of the last forward pass."""
-        shape = check_forward_done(self._shape, "Dropout")
+        mask, shape = self.saved_for_backward()
         grad = check_grad_output(grad_output, shape, "Dropout")
-        if self._mask is None:
+        if mask is None:
             return grad
-        grad_input: Array = grad * self._mask
+        grad_input: Array = grad * mask
         return grad_input
 
     def extra_repr(self) -> str:

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._validation import as_array, check_forward_done, check_grad_output, check_int
+from nnlib._hyperparameter import Hyperparameter
+from nnlib._validation import as_array, check_grad_output, check_int
 from nnlib.module import Module
 
 __all__ = ["Flatten"]
@@ -49,12 +50,13 @@ class Flatten(Module):
     (2, 3, 4)
     """
 
+    start_dim = Hyperparameter(check_int)
+    end_dim = Hyperparameter(check_int)
+
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
-        self.start_dim = check_int(start_dim, "start_dim", "Flatten")
-        self.end_dim = check_int(end_dim, "end_dim", "Flatten")
-        self._input_shape: tuple[int, ...] | None = None
-        self._output_shape: tuple[int, ...] = ()
+        self.start_dim = start_dim
+        self.end_dim = end_dim
 
     def _resolve(self, dim: int, name: str, ndim: int) -> int:
         rank = max(ndim, 1)
@@ -78,14 +80,13 @@ class Flatten(Module):
         shape = x.shape if x.ndim else (1,)
         merged = math.prod(shape[start : end + 1])
         out_shape = (*shape[:start], merged, *shape[end + 1 :])
-        self._input_shape = x.shape
-        self._output_shape = out_shape
+        self.save_for_backward(x.shape, out_shape)
         return x.reshape(out_shape)
 
     def backward(self, grad_output: ArrayLike) -> Array:
         r"""Reshape :math:`\partial L/\partial y` back to the input's shape."""
-        input_shape = check_forward_done(self._input_shape, "Flatten")
-        grad = check_grad_output(grad_output, self._output_shape, "Flatten")
+        input_shape, output_shape = self.saved_for_backward()
+        grad = check_grad_output(grad_output, output_shape, "Flatten")
         return grad.reshape(input_shape)
 
     def extra_repr(self) -> str:

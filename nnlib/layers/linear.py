@@ -10,14 +10,7 @@ from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from nnlib import init
 from nnlib._random import RNGLike, as_generator
-from nnlib._validation import (
-    as_array,
-    check_finite,
-    check_forward_done,
-    check_grad_output,
-    check_int,
-    trusted_array,
-)
+from nnlib._validation import as_array, check_finite, check_grad_output, check_int
 from nnlib.module import Module
 from nnlib.parameter import Parameter
 
@@ -101,8 +94,8 @@ class Linear(Module):
     there is no ``device``. An input whose dtype differs from the parameters'
     is cast to the parameters' dtype (torch raises), and the gradient
     returned by :meth:`backward` has the parameters' dtype. Parameter
-    gradients accumulate across backward calls as in PyTorch; ``backward``
-    uses the most recent forward input.
+    gradients accumulate across backward calls as in PyTorch; each
+    ``backward`` uses, and releases, the input of the forward pass before it.
 
     References
     ----------
@@ -147,70 +140,42 @@ class Linear(Module):
             bound = 1.0 / math.sqrt(self.in_features)
             self.bias = Parameter(np.zeros(self.out_features, dtype=resolved))
             init.uniform_(self.bias, -bound, bound, rng=generator)
-        # The last forward pass: its input as rows (N, in_features) and its shape.
-        self._cache: tuple[Array, tuple[int, ...]] | None = None
 
     def forward(self, input: ArrayLike) -> Array:
         r"""Return :math:`x W^\top + b` for ``input`` of shape :math:`(*, n_{in})`."""
-        return self._affine(as_array(input, "input", "Linear"))
-
-    def _forward_inner(self, input: ArrayLike) -> Array:
-        if type(self).forward is not Linear.forward:  # a subclass's own forward runs
-            return self.forward(input)
-        return self._affine(trusted_array(input, "input", "Linear"))
-
-    def _affine(self, x: Array) -> Array:
-        """The forward pass proper, on a converted input ``x``: shape check, product, cache."""
-        shape = x.shape
-        if not shape or shape[-1] != self.in_features:
-            got = "a scalar" if not shape else f"{shape[-1]} features in its last dimension"
+        x = as_array(input, "input", "Linear")
+        if x.ndim == 0 or x.shape[-1] != self.in_features:
+            got = "a scalar" if x.ndim == 0 else f"{x.shape[-1]} features in its last dimension"
             raise ValueError(
-                f"Linear: input of shape {shape} has {got}; expected in_features = "
+                f"Linear: input of shape {x.shape} has {got}; expected in_features = "
                 f"{self.in_features} in the last dimension, shape (*, {self.in_features})"
             )
         weight = self.weight.data
         x = _cast(x, weight.dtype, "input", "Linear")
-        batched = len(shape) == 2  # else leading dimensions are flattened: (N, in)
-        rows = x if batched else x.reshape(-1, self.in_features)
-        out = rows @ weight.T
+        rows = x.reshape(-1, self.in_features)  # X: leading dimensions as rows, (N, in)
+        self.save_for_backward(rows, x.shape)
+        out = rows @ weight.T  # Y = X W^T + b
         if self.bias is not None:
             out += self.bias.data
-        # Stored past Module.__setattr__ (a plain value, never a Parameter or
-        # Module): this runs on every call, and the registration check is not free.
-        self.__dict__["_cache"] = (rows, shape)
-        return out if batched else out.reshape(*shape[:-1], self.out_features)
+        return out.reshape(*x.shape[:-1], self.out_features)
 
     def backward(self, grad_output: ArrayLike) -> Array:
         r"""Add :math:`G^\top X`, :math:`\sum_n G_n` to the grads; return :math:`G W`."""
-        return self._backward(grad_output, trusted=False)
+        g, input_shape = self._accumulate_parameter_grads(grad_output)
+        grad_input = g @ self.weight.data  # dL/dX = G W
+        return grad_input.reshape(input_shape)
 
-    def _backward_inner(self, grad_output: ArrayLike) -> Array:
-        if type(self).backward is not Linear.backward:  # a subclass's own backward runs
-            return self.backward(grad_output)
-        return self._backward(grad_output, trusted=True)
-
-    def _backward(self, grad_output: ArrayLike, trusted: bool) -> Array:
-        g, input_shape = self._add_parameter_grads(grad_output, trusted)
-        grad_input: Array = g @ self.weight.data  # dL/dX = G W
-        return grad_input if len(input_shape) == 2 else grad_input.reshape(input_shape)
-
-    def _backward_parameters(self, grad_output: ArrayLike, *, inner: bool = False) -> None:
+    def _backward_parameters(self, grad_output: ArrayLike) -> None:
         r""":meth:`backward` without the product :math:`G W`, for an input needing no gradient."""
-        if type(self).backward is not Linear.backward:  # a subclass's own backward runs
-            self.backward(grad_output)
-        else:
-            self._add_parameter_grads(grad_output, trusted=inner)
+        self._accumulate_parameter_grads(grad_output)
 
-    def _add_parameter_grads(
-        self, grad_output: ArrayLike, trusted: bool
-    ) -> tuple[Array, tuple[int, ...]]:
-        r"""Check ``grad_output``, add :math:`G^\top X` and :math:`\sum_n G_n`; return G."""
-        rows, input_shape = check_forward_done(self._cache, "Linear")
+    def _accumulate_parameter_grads(self, grad_output: ArrayLike) -> tuple[Array, tuple[int, ...]]:
+        r"""Add :math:`G^\top X` and :math:`\sum_n G_n` to the grads; return G, the input shape."""
+        rows, input_shape = self.saved_for_backward()
         expected = (*input_shape[:-1], self.out_features)
-        grad = check_grad_output(grad_output, expected, "Linear", trusted=trusted)
+        grad = check_grad_output(grad_output, expected, "Linear")
         g = _cast(grad, self.weight.data.dtype, "grad_output", "Linear.backward")
-        if len(input_shape) != 2:
-            g = g.reshape(-1, self.out_features)  # G, shape (N, out)
+        g = g.reshape(-1, self.out_features)  # G, shape (N, out)
         _accumulate(self.weight, g.T @ rows)  # dL/dW = G^T X
         if self.bias is not None:
             _accumulate(self.bias, g.sum(axis=0))  # dL/db = sum over the batch of G

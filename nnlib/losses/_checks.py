@@ -10,6 +10,7 @@ from numpy.typing import ArrayLike, NDArray
 from nnlib._validation import as_array, check_nonempty, check_same_shape
 
 __all__ = [
+    "as_optional_weight",
     "as_weight",
     "check_broadcasts_to",
     "check_unit_interval",
@@ -61,6 +62,11 @@ def as_weight(weight: ArrayLike, name: str, owner: str) -> Array:
             f"{owner}: {where} = {w[index].item()!r} is negative; expected weights >= 0"
         )
     return w
+
+
+def as_optional_weight(weight: ArrayLike | None, name: str, owner: str) -> Array | None:
+    """:func:`as_weight`, or None for None (no weighting)."""
+    return None if weight is None else as_weight(weight, name, owner)
 
 
 def check_broadcasts_to(array: Array, shape: tuple[int, ...], name: str, owner: str) -> None:

@@ -91,14 +91,14 @@ def check_indices(indices: Indices, num_classes: int, ignore_index: int, owner: 
     return valid
 
 
-def as_class_weight(weight: ArrayLike | None, owner: str) -> Array | None:
+def as_class_weight(weight: ArrayLike | None, owner: str, name: str = "weight") -> Array | None:
     """Convert a class-weight vector (1-D, finite, >= 0), or pass None through."""
     if weight is None:
         return None
-    w = as_weight(weight, "weight", owner)
+    w = as_weight(weight, name, owner)
     if w.ndim != 1:
         raise ValueError(
-            f"{owner}: weight has shape {w.shape}; expected a 1-D array, one weight per class"
+            f"{owner}: {name} has shape {w.shape}; expected a 1-D array, one weight per class"
         )
     return w
 

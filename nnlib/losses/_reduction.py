@@ -22,7 +22,8 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._validation import check_choice, check_forward_done, check_grad_output
+from nnlib._hyperparameter import Hyperparameter
+from nnlib._validation import check_choice, check_grad_output
 from nnlib.module import Module
 
 __all__ = ["REDUCTIONS", "GradFn", "Reduction", "check_reduction", "reduce", "upstream"]
@@ -34,14 +35,16 @@ GradFn = Callable[[Array], Array]
 """Maps ``grad_output`` (checked, shape of the output) to the input gradient."""
 
 
-def check_reduction(reduction: Any, owner: str, choices: Sequence[str] = REDUCTIONS) -> str:
+def check_reduction(
+    reduction: Any, owner: str, choices: Sequence[str] = REDUCTIONS, name: str = "reduction"
+) -> str:
     """Return ``reduction`` if it is one of ``choices``, else raise ``ValueError``."""
     if not isinstance(reduction, str):
         raise TypeError(
-            f"{owner}: reduction must be a string, one of {', '.join(map(repr, choices))}; "
+            f"{owner}: {name} must be a string, one of {', '.join(map(repr, choices))}; "
             f"got {reduction!r}"
         )
-    return check_choice(reduction, tuple(choices), "reduction", owner)
+    return check_choice(reduction, tuple(choices), name, owner)
 
 
 def reduce(loss: Array, reduction: str, divisor: float) -> Array:
@@ -73,25 +76,24 @@ class _Loss(Module):
 
     Subclasses implement ``_compute(input, target)``, returning the output and
     a function that maps a checked ``grad_output`` to the input gradient.
-    Functional forms call the same kernels, so class and function agree.
+    Functional forms call the same kernels, so class and function agree. The
+    options (``reduction`` and each loss's own) are hyperparameters, checked
+    when they are set, so the kernels trust them.
     """
 
-    reduction: str
+    reduction = Hyperparameter(check_reduction)
 
-    def __init__(self, reduction: str, choices: Sequence[str] = REDUCTIONS) -> None:
+    def __init__(self, reduction: str) -> None:
         super().__init__()
-        self.reduction = check_reduction(reduction, type(self).__name__, choices)
-        self._grad_fn: GradFn | None = None
-        self._output_shape: tuple[int, ...] = ()
+        self.reduction = reduction
 
     def _compute(self, input: ArrayLike, target: ArrayLike) -> tuple[Array, GradFn]:
         raise NotImplementedError  # pragma: no cover
 
     def forward(self, input: ArrayLike, target: ArrayLike) -> Array:
-        """Return the loss of ``input`` against ``target`` and cache for backward."""
+        """Return the loss of ``input`` against ``target``; save its gradient function."""
         output, grad_fn = self._compute(input, target)
-        cache = self.__dict__  # past Module.__setattr__: plain values, set on every call
-        cache["_grad_fn"], cache["_output_shape"] = grad_fn, output.shape
+        self.save_for_backward(grad_fn, output.shape)
         return output
 
     def backward(self, grad_output: ArrayLike = 1.0) -> Array:
@@ -101,10 +103,10 @@ class _Loss(Module):
         ``'mean'`` and ``'sum'`` (1.0 when the loss is the objective), an
         array of the output's shape for ``'none'``.
         """
-        owner = type(self).__name__
-        grad_fn = check_forward_done(self._grad_fn, owner)
-        grad = check_grad_output(grad_output, self._output_shape, owner)
-        return grad_fn(grad)
+        grad_fn, output_shape = self.saved_for_backward()
+        grad = check_grad_output(grad_output, output_shape, type(self).__name__)
+        result: Array = grad_fn(grad)
+        return result
 
     def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}"

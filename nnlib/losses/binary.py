@@ -12,9 +12,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nnlib._hyperparameter import Hyperparameter, check_options
 from nnlib._numerics import sigmoid
-from nnlib.losses._checks import as_weight, check_broadcasts_to, check_unit_interval, prepare_pair
-from nnlib.losses._reduction import GradFn, Reduction, _Loss, check_reduction, reduce, upstream
+from nnlib.losses._checks import (
+    as_optional_weight,
+    check_broadcasts_to,
+    check_unit_interval,
+    prepare_pair,
+)
+from nnlib.losses._reduction import GradFn, Reduction, _Loss, reduce, upstream
 
 __all__ = [
     "BCELoss",
@@ -31,18 +37,16 @@ GRAD_EPS = float(np.float32(1e-12))
 the float32 number nearest :math:`10^{-12}`."""
 
 
-def _weight(weight: ArrayLike | None, name: str, shape: tuple[int, ...], owner: str) -> Any:
-    if weight is None:
-        return None
-    w = as_weight(weight, name, owner)
-    check_broadcasts_to(w, shape, name, owner)
-    return w
+def _weight(weight: Array | None, name: str, shape: tuple[int, ...], owner: str) -> Any:
+    """A converted weight (or None), checked to broadcast to the input's ``shape``."""
+    if weight is not None:
+        check_broadcasts_to(weight, shape, name, owner)
+    return weight
 
 
 def _bce(
-    owner: str, input: ArrayLike, target: ArrayLike, weight: ArrayLike | None, reduction: str
+    owner: str, input: ArrayLike, target: ArrayLike, weight: Array | None, reduction: str
 ) -> tuple[Array, GradFn]:
-    reduction = check_reduction(reduction, owner)
     p, y = prepare_pair(input, target, owner)
     check_unit_interval(p, "input", owner)
     check_unit_interval(y, "target", owner)
@@ -72,11 +76,10 @@ def _bce_logits(
     owner: str,
     input: ArrayLike,
     target: ArrayLike,
-    weight: ArrayLike | None,
+    weight: Array | None,
     reduction: str,
-    pos_weight: ArrayLike | None,
+    pos_weight: Array | None,
 ) -> tuple[Array, GradFn]:
-    reduction = check_reduction(reduction, owner)
     x, y = prepare_pair(input, target, owner)
     check_unit_interval(y, "target", owner)
     w = _weight(weight, "weight", x.shape, owner)
@@ -119,7 +122,9 @@ def binary_cross_entropy(
     >>> binary_cross_entropy([0.5, 1.0], [1.0, 0.0], reduction="none")
     array([  0.69314718, 100.        ])
     """
-    return _bce("binary_cross_entropy", input, target, weight, reduction)[0]
+    owner = "binary_cross_entropy"
+    options = check_options(BCELoss, owner, weight=weight, reduction=reduction)
+    return _bce(owner, input, target, **options)[0]
 
 
 def binary_cross_entropy_with_logits(
@@ -136,9 +141,11 @@ def binary_cross_entropy_with_logits(
     >>> binary_cross_entropy_with_logits([0.0, 1000.0], [1.0, 0.0], reduction="none")
     array([6.93147181e-01, 1.00000000e+03])
     """
-    return _bce_logits(
-        "binary_cross_entropy_with_logits", input, target, weight, reduction, pos_weight
-    )[0]
+    owner = "binary_cross_entropy_with_logits"
+    options = check_options(
+        BCEWithLogitsLoss, owner, weight=weight, reduction=reduction, pos_weight=pos_weight
+    )
+    return _bce_logits(owner, input, target, **options)[0]
 
 
 class BCELoss(_Loss):
@@ -191,9 +198,11 @@ class BCELoss(_Loss):
     array([-0.625     ,  0.83333333])
     """
 
+    weight = Hyperparameter(as_optional_weight)
+
     def __init__(self, weight: ArrayLike | None = None, reduction: Reduction = "mean") -> None:
         super().__init__(reduction)
-        self.weight = None if weight is None else as_weight(weight, "weight", "BCELoss")
+        self.weight = weight
 
     def _compute(self, input: ArrayLike, target: ArrayLike) -> tuple[Array, GradFn]:
         return _bce("BCELoss", input, target, self.weight, self.reduction)
@@ -262,6 +271,9 @@ class BCEWithLogitsLoss(_Loss):
     array([-0.75,  0.25])
     """
 
+    weight = Hyperparameter(as_optional_weight)
+    pos_weight = Hyperparameter(as_optional_weight)
+
     def __init__(
         self,
         weight: ArrayLike | None = None,
@@ -269,11 +281,8 @@ class BCEWithLogitsLoss(_Loss):
         pos_weight: ArrayLike | None = None,
     ) -> None:
         super().__init__(reduction)
-        owner = "BCEWithLogitsLoss"
-        self.weight = None if weight is None else as_weight(weight, "weight", owner)
-        self.pos_weight = (
-            None if pos_weight is None else as_weight(pos_weight, "pos_weight", owner)
-        )
+        self.weight = weight
+        self.pos_weight = pos_weight
 
     def _compute(self, input: ArrayLike, target: ArrayLike) -> tuple[Array, GradFn]:
         return _bce_logits(

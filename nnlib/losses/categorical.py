@@ -9,12 +9,12 @@ respect to the logits is :math:`p - y`: derived in the chapter
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nnlib._hyperparameter import Hyperparameter, check_options
 from nnlib._numerics import log_softmax
 from nnlib._validation import check_int, check_number
 from nnlib.losses._classes import (
@@ -25,7 +25,7 @@ from nnlib.losses._classes import (
     class_weight,
     split_target,
 )
-from nnlib.losses._reduction import GradFn, Reduction, _Loss, check_reduction, reduce, upstream
+from nnlib.losses._reduction import GradFn, Reduction, _Loss, reduce, upstream
 
 __all__ = ["CrossEntropyLoss", "cross_entropy"]
 
@@ -146,33 +146,15 @@ def cross_entropy(
     array([1.00000000e+03, 6.93147181e-01])
     """
     owner = "cross_entropy"
-    return _cross_entropy(
-        owner, input, target, *_options(owner, weight, ignore_index, reduction, label_smoothing)
-    )[0]
-
-
-# How each option of a cross-entropy is checked (and converted), given its owner.
-_OPTION_CHECKS: dict[str, Callable[[Any, str], Any]] = {
-    "weight": as_class_weight,
-    "ignore_index": lambda value, owner: check_int(value, "ignore_index", owner),
-    "reduction": check_reduction,
-    "label_smoothing": lambda value, owner: check_number(
-        value, "label_smoothing", owner, low=0.0, high=1.0
-    ),
-}
-
-
-def _options(
-    owner: str, weight: ArrayLike | None, ignore_index: int, reduction: str, label_smoothing: float
-) -> tuple[Array | None, int, str, float]:
-    """The options of a cross-entropy, checked: weight, ignore_index, reduction, smoothing."""
-    check = _OPTION_CHECKS
-    return (
-        check["weight"](weight, owner),
-        check["ignore_index"](ignore_index, owner),
-        check["reduction"](reduction, owner),
-        check["label_smoothing"](label_smoothing, owner),
+    options = check_options(
+        CrossEntropyLoss,
+        owner,
+        weight=weight,
+        ignore_index=ignore_index,
+        reduction=reduction,
+        label_smoothing=label_smoothing,
     )
+    return _cross_entropy(owner, input, target, **options)[0]
 
 
 class CrossEntropyLoss(_Loss):
@@ -252,9 +234,9 @@ class CrossEntropyLoss(_Loss):
            [ 0.1667,  0.1667, -0.3333]])
     """
 
-    weight: Array | None
-    ignore_index: int
-    label_smoothing: float
+    weight = Hyperparameter(as_class_weight)
+    ignore_index = Hyperparameter(check_int)
+    label_smoothing = Hyperparameter(check_number, low=0.0, high=1.0)
 
     def __init__(
         self,
@@ -264,20 +246,9 @@ class CrossEntropyLoss(_Loss):
         label_smoothing: float = 0.0,
     ) -> None:
         super().__init__(reduction)
-        options = {
-            "weight": weight,
-            "ignore_index": ignore_index,
-            "label_smoothing": label_smoothing,
-        }
-        for name, value in options.items():
-            setattr(self, name, value)  # checked and converted by __setattr__
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        # The options are checked whenever they are set, so each call trusts them.
-        check = _OPTION_CHECKS.get(name)
-        if check is not None:
-            value = check(value, "CrossEntropyLoss")
-        super().__setattr__(name, value)
+        self.weight = weight
+        self.ignore_index = ignore_index
+        self.label_smoothing = label_smoothing
 
     def _compute(self, input: ArrayLike, target: ArrayLike) -> tuple[Array, GradFn]:
         return _cross_entropy(

@@ -7,6 +7,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nnlib._hyperparameter import Hyperparameter, check_options
 from nnlib.losses._checks import check_unit_interval, first_index_text, prepare_pair
 from nnlib.losses._reduction import GradFn, _Loss, check_reduction, reduce, upstream
 
@@ -17,17 +18,15 @@ KLReduction = Literal["none", "batchmean", "sum", "mean"]
 KL_REDUCTIONS = ("none", "batchmean", "sum", "mean")
 
 
-def _check_log_target(log_target: Any, owner: str) -> bool:
+def _check_log_target(log_target: Any, owner: str, name: str = "log_target") -> bool:
     if not isinstance(log_target, bool):
-        raise TypeError(f"{owner}: log_target must be a bool, got {log_target!r}")
+        raise TypeError(f"{owner}: {name} must be a bool, got {log_target!r}")
     return log_target
 
 
 def _kl_div(
     owner: str, input: ArrayLike, target: ArrayLike, reduction: str, log_target: bool
 ) -> tuple[Array, GradFn]:
-    reduction = check_reduction(reduction, owner, KL_REDUCTIONS)
-    log_target = _check_log_target(log_target, owner)
     log_q, t = prepare_pair(input, target, owner)
     if log_target:
         positive = t > 0
@@ -73,7 +72,9 @@ def kl_div(
     >>> round(float(kl_div(np.log([[0.5, 0.5]]), np.array([[0.9, 0.1]]), "batchmean")), 6)
     0.368064
     """
-    return _kl_div("kl_div", input, target, reduction, log_target)[0]
+    owner = "kl_div"
+    options = check_options(KLDivLoss, owner, reduction=reduction, log_target=log_target)
+    return _kl_div(owner, input, target, **options)[0]
 
 
 class KLDivLoss(_Loss):
@@ -131,9 +132,12 @@ class KLDivLoss(_Loss):
     array([[-0.9, -0.1]])
     """
 
+    reduction = Hyperparameter(check_reduction, choices=KL_REDUCTIONS)
+    log_target = Hyperparameter(_check_log_target)
+
     def __init__(self, reduction: KLReduction = "mean", log_target: bool = False) -> None:
-        super().__init__(reduction, KL_REDUCTIONS)
-        self.log_target = _check_log_target(log_target, "KLDivLoss")
+        super().__init__(reduction)
+        self.log_target = log_target
 
     def _compute(self, input: ArrayLike, target: ArrayLike) -> tuple[Array, GradFn]:
         return _kl_div("KLDivLoss", input, target, self.reduction, self.log_target)

@@ -11,6 +11,7 @@ from typing import Any, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nnlib._hyperparameter import Hyperparameter, check_options
 from nnlib._validation import check_int
 from nnlib.losses._classes import (
     Indices,
@@ -21,7 +22,7 @@ from nnlib.losses._classes import (
     class_weight,
     split_target,
 )
-from nnlib.losses._reduction import GradFn, Reduction, _Loss, check_reduction, reduce, upstream
+from nnlib.losses._reduction import GradFn, Reduction, _Loss, reduce, upstream
 
 __all__ = ["NLLLoss", "nll_loss"]
 
@@ -32,20 +33,21 @@ def _nll(
     owner: str,
     input: ArrayLike,
     target: ArrayLike,
-    weight: ArrayLike | None,
+    weight: Array | None,
     ignore_index: int,
     reduction: str,
 ) -> tuple[Array, GradFn]:
-    r"""Loss :math:`\ell_n = -w_{y_n} x_{n, y_n}`; gradient :math:`-w_{y_n}` at the target."""
-    reduction = check_reduction(reduction, owner)
-    ignore_index = check_int(ignore_index, "ignore_index", owner)
+    r"""Loss :math:`\ell_n = -w_{y_n} x_{n, y_n}`; gradient :math:`-w_{y_n}` at the target.
+
+    The options have been checked (and ``weight`` converted) by the caller.
+    """
     x = class_scores(input, owner)
     indices = cast(Indices, split_target(target, x, owner, allow_probabilities=False)[0])
     unbatched = x.ndim == 1
     if unbatched:
         x = x[None]
     num_classes = x.shape[1]
-    w = class_weight(as_class_weight(weight, owner), num_classes, x.dtype, owner)
+    w = class_weight(weight, num_classes, x.dtype, owner)
     indices = indices.reshape(x.shape[:1] + x.shape[2:])
     valid = check_indices(indices, num_classes, ignore_index, owner)
     safe = np.where(valid, indices, 0)[:, None]
@@ -81,7 +83,11 @@ def nll_loss(
     >>> nll_loss(np.log(np.array([[0.5, 0.5], [0.9, 0.1]])), np.array([0, 1]), reduction="none")
     array([0.69314718, 2.30258509])
     """
-    return _nll("nll_loss", input, target, weight, ignore_index, reduction)[0]
+    owner = "nll_loss"
+    options = check_options(
+        NLLLoss, owner, weight=weight, ignore_index=ignore_index, reduction=reduction
+    )
+    return _nll(owner, input, target, **options)[0]
 
 
 class NLLLoss(_Loss):
@@ -139,6 +145,9 @@ class NLLLoss(_Loss):
            [ 0.  , -0.75]])
     """
 
+    weight = Hyperparameter(as_class_weight)
+    ignore_index = Hyperparameter(check_int)
+
     def __init__(
         self,
         weight: ArrayLike | None = None,
@@ -146,8 +155,8 @@ class NLLLoss(_Loss):
         reduction: Reduction = "mean",
     ) -> None:
         super().__init__(reduction)
-        self.weight = as_class_weight(weight, "NLLLoss")
-        self.ignore_index = check_int(ignore_index, "ignore_index", "NLLLoss")
+        self.weight = weight
+        self.ignore_index = ignore_index
 
     def _compute(self, input: ArrayLike, target: ArrayLike) -> tuple[Array, GradFn]:
         return _nll("NLLLoss", input, target, self.weight, self.ignore_index, self.reduction)

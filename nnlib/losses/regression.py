@@ -39,9 +39,8 @@ def pointwise_loss(
     ``value`` is :math:`f`, ``slope`` is :math:`f'`. Without weights
     ``'mean'`` divides by the number of elements; with weights by
     :math:`\sum_i w_i` if ``mean_over_weight`` (MSE, L1) else by the number
-    of elements (Huber), as PyTorch does.
+    of elements (Huber), as PyTorch does. The caller has checked ``reduction``.
     """
-    reduction = check_reduction(reduction, owner)
     x, y = prepare_pair(input, target, owner)
     d = x - y
     loss = value(d)
@@ -93,7 +92,9 @@ def mse_loss(
     >>> mse_loss([1.0, 2.0], [0.0, 0.0])
     array(2.5)
     """
-    return pointwise_loss("mse_loss", input, target, reduction, _square, _twice, weight)[0]
+    owner = "mse_loss"
+    checked = check_reduction(reduction, owner)
+    return pointwise_loss(owner, input, target, checked, _square, _twice, weight)[0]
 
 
 def l1_loss(
@@ -112,7 +113,9 @@ def l1_loss(
     >>> l1_loss([1.0, -2.0], [0.0, 0.0], reduction="sum")
     array(3.)
     """
-    return pointwise_loss("l1_loss", input, target, reduction, np.abs, np.sign, weight)[0]
+    owner = "l1_loss"
+    checked = check_reduction(reduction, owner)
+    return pointwise_loss(owner, input, target, checked, np.abs, np.sign, weight)[0]
 
 
 class MSELoss(_Loss):

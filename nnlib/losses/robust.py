@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nnlib._hyperparameter import Hyperparameter, check_options
 from nnlib._validation import check_number
 from nnlib.losses._reduction import GradFn, Reduction, _Loss
 from nnlib.losses.regression import pointwise_loss
@@ -31,8 +32,6 @@ def _huber(
     delta: float,
     weight: ArrayLike | None = None,
 ) -> tuple[Array, GradFn]:
-    delta = check_number(delta, "delta", owner, low=0.0, low_inclusive=False)
-
     def value(d: Array) -> Array:
         a = np.abs(d)
         return np.where(a < delta, 0.5 * d * d, delta * (a - 0.5 * delta))
@@ -47,7 +46,6 @@ def _huber(
 def _smooth_l1(
     owner: str, input: ArrayLike, target: ArrayLike, reduction: str, beta: float
 ) -> tuple[Array, GradFn]:
-    beta = check_number(beta, "beta", owner, low=0.0)
     if beta == 0:  # PyTorch: beta = 0 is exactly the L1 loss
         return pointwise_loss(owner, input, target, reduction, np.abs, np.sign)
 
@@ -79,7 +77,9 @@ def huber_loss(
     >>> huber_loss([0.5, 3.0], [0.0, 0.0], reduction="none")
     array([0.125, 2.5  ])
     """
-    return _huber("huber_loss", input, target, reduction, delta, weight)[0]
+    owner = "huber_loss"
+    options = check_options(HuberLoss, owner, reduction=reduction, delta=delta)
+    return _huber(owner, input, target, weight=weight, **options)[0]
 
 
 def smooth_l1_loss(
@@ -95,7 +95,9 @@ def smooth_l1_loss(
     >>> smooth_l1_loss([0.5, 3.0], [0.0, 0.0], reduction="none", beta=2.0)
     array([0.0625, 2.    ])
     """
-    return _smooth_l1("smooth_l1_loss", input, target, reduction, beta)[0]
+    owner = "smooth_l1_loss"
+    options = check_options(SmoothL1Loss, owner, reduction=reduction, beta=beta)
+    return _smooth_l1(owner, input, target, **options)[0]
 
 
 class HuberLoss(_Loss):
@@ -143,9 +145,11 @@ class HuberLoss(_Loss):
     array([0.25, 0.5 ])
     """
 
+    delta = Hyperparameter(check_number, low=0.0, low_inclusive=False)
+
     def __init__(self, reduction: Reduction = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction)
-        self.delta = check_number(delta, "delta", "HuberLoss", low=0.0, low_inclusive=False)
+        self.delta = delta
 
     def _compute(self, input: ArrayLike, target: ArrayLike) -> tuple[Array, GradFn]:
         return _huber("HuberLoss", input, target, self.reduction, self.delta)
@@ -199,9 +203,11 @@ class SmoothL1Loss(_Loss):
     array([0.25, 1.  ])
     """
 
+    beta = Hyperparameter(check_number, low=0.0)
+
     def __init__(self, reduction: Reduction = "mean", beta: float = 1.0) -> None:
         super().__init__(reduction)
-        self.beta = check_number(beta, "beta", "SmoothL1Loss", low=0.0)
+        self.beta = beta
 
     def _compute(self, input: ArrayLike, target: ArrayLike) -> tuple[Array, GradFn]:
         return _smooth_l1("SmoothL1Loss", input, target, self.reduction, self.beta)

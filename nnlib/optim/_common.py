@@ -1,13 +1,15 @@
-"""Small helpers shared by the optimizers: flag and ``betas`` checks, PyTorch's ``lerp``."""
+"""Shared by the optimizers: checked parameter groups, checkpoint checks, PyTorch's ``lerp``."""
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from nnlib._validation import check_number
+from nnlib._validation import check_number, check_shape
 from nnlib.parameter import Parameter
 
 if TYPE_CHECKING:
@@ -16,11 +18,48 @@ if TYPE_CHECKING:
 Array = NDArray[np.floating[Any]]
 
 
-def _check_bool(value: Any, name: str, owner: str) -> bool:
-    """Raise ``TypeError`` unless ``value`` is a bool (flags such as ``nesterov``)."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{owner}: {name} must be True or False, got {value!r}")
-    return bool(value)
+class ParamGroup(dict[str, Any]):
+    """One parameter group: ``"params"`` and hyperparameters, checked whenever they are set.
+
+    A plain dict to read (``group["lr"]``). Every way of setting an entry,
+    ``group["lr"] = 0.1`` (by hand or by a scheduler), ``update`` and
+    ``setdefault``, first runs ``check(options, owner)`` on the group as it
+    would become, the optimizer's own check of its hyperparameters, so an
+    invalid value raises and leaves the group as it was.
+    """
+
+    def __init__(
+        self,
+        check: Callable[[Mapping[str, Any], str], None],
+        owner: str,
+        params: list[Parameter],
+        options: Mapping[str, Any],
+    ) -> None:
+        check(options, owner)
+        super().__init__(options, params=params)
+        self._check = check
+        self._owner = owner
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.update({key: value})
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        changes = dict(*args, **kwargs)
+        self._check({**self, **changes}, self._owner)
+        super().update(changes)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def __ior__(self, other: Any) -> ParamGroup:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copies and pickles are checked groups too
+        options = {key: value for key, value in self.items() if key != "params"}
+        return (ParamGroup, (self._check, self._owner, self["params"], options))
 
 
 def _check_betas(value: Any, owner: str) -> tuple[float, float]:
@@ -51,8 +90,46 @@ def _check_denominator(optimizer: Optimizer, param: Parameter, denom: Array) -> 
     """With ``eps = 0`` a coordinate whose gradients were all 0 would divide 0 by 0: refuse."""
     if np.all(denom > 0):
         return
-    index = next(i for i, p in optimizer._params() if p is param)
+    index = next(i for i, _, p in optimizer._params() if p is param)
     raise ValueError(
         f"{type(optimizer).__name__}.step: the denominator is 0 for parameter {index} "
         "(eps = 0 and a coordinate whose gradients have all been 0); expected eps > 0"
     )
+
+
+def check_layout(saved_groups: Any, groups: list[ParamGroup], owner: str) -> None:
+    """Raise unless a checkpoint's groups have as many parameters as ``groups``, in order."""
+    if len(saved_groups) != len(groups):
+        raise ValueError(
+            f"{owner}: the checkpoint has {len(saved_groups)} parameter groups; expected "
+            f"{len(groups)}, as in this optimizer"
+        )
+    for i, (saved, group) in enumerate(zip(saved_groups, groups, strict=True)):
+        if len(saved["params"]) != len(group["params"]):
+            raise ValueError(
+                f"{owner}: param_groups[{i}] has {len(saved['params'])} parameters in the "
+                f"checkpoint; expected {len(group['params'])}"
+            )
+
+
+def restored_state(
+    saved_state: Mapping[int, Mapping[str, Any]], params: Mapping[int, Parameter], owner: str
+) -> dict[Parameter, dict[str, Any]]:
+    """A checkpoint's per-parameter state, checked and copied, keyed by the Parameters."""
+    state: dict[Parameter, dict[str, Any]] = {}
+    for index, values in saved_state.items():
+        if index not in params:
+            raise ValueError(
+                f"{owner}: the checkpoint has state for parameter {index}, which none "
+                "of its param_groups lists; expected state only for listed parameters"
+            )
+        param = params[index]
+        restored = {}
+        for key, value in values.items():
+            if isinstance(value, np.ndarray):
+                check_shape(value, param.shape, f"state[{index}][{key!r}]", owner)
+                restored[key] = value.astype(param.dtype, copy=True)
+            else:
+                restored[key] = copy.deepcopy(value)
+        state[param] = restored
+    return state

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from nnlib._validation import check_number
-from nnlib.optim._common import _check_bool, _check_denominator
+from nnlib._validation import check_bool, check_number
+from nnlib.optim._common import _check_denominator
 from nnlib.optim.optimizer import Optimizer, ParamsT
 
 __all__ = ["Adagrad"]
@@ -108,7 +108,7 @@ class Adagrad(Optimizer):
             options["initial_accumulator_value"], "initial_accumulator_value", owner, low=0.0
         )
         check_number(options["eps"], "eps", owner, low=0.0)
-        _check_bool(options["maximize"], "maximize", owner)
+        check_bool(options["maximize"], "maximize", owner)
 
     def step(self, closure: Callable[[], float] | None = None) -> float | None:
         """Take one step; parameters whose ``.grad`` is None are skipped.

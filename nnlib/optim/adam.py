@@ -6,16 +6,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-from nnlib._validation import check_number, first_nonfinite
-from nnlib.optim._common import _check_betas, _check_bool, _check_denominator, _lerp_
+from nnlib._validation import check_bool, check_number
+from nnlib.optim._common import _check_betas, _check_denominator, _lerp_
 from nnlib.optim.optimizer import Optimizer, ParamsT
-from nnlib.parameter import Parameter
 
 __all__ = ["Adam"]
-
-Array = NDArray[np.floating[Any]]
 
 
 class Adam(Optimizer):
@@ -74,9 +70,8 @@ class Adam(Optimizer):
     *Optimizers*.
 
     Differences from PyTorch: ``foreach``, ``capturable``,
-    ``differentiable`` and ``fused`` do not exist (the parameters of a group
-    are always updated together where they can be, as with ``foreach``; see
-    :meth:`step`); ``lr`` and ``betas`` are floats, not tensors; complex
+    ``differentiable`` and ``fused`` do not exist (one NumPy loop over the
+    parameters, the arithmetic in place); ``lr`` and ``betas`` are floats, not tensors; complex
     parameters are not supported; with ``eps = 0`` a zero denominator raises
     ``ValueError`` (PyTorch returns NaN). See also :class:`Optimizer`.
 
@@ -119,8 +114,6 @@ class Adam(Optimizer):
             "maximize": maximize,
             "decoupled_weight_decay": decoupled_weight_decay,
         }
-        # Flat moment arrays by parameter group (see step); rebuilt when stale.
-        self._banks: dict[int, _Bank] = {}
         super().__init__(params, defaults)
 
     def _check_options(self, options: Mapping[str, Any], owner: str) -> None:
@@ -128,9 +121,9 @@ class Adam(Optimizer):
         _check_betas(options["betas"], owner)
         check_number(options["eps"], "eps", owner, low=0.0)
         check_number(options["weight_decay"], "weight_decay", owner, low=0.0)
-        _check_bool(options["amsgrad"], "amsgrad", owner)
-        _check_bool(options["maximize"], "maximize", owner)
-        _check_bool(options["decoupled_weight_decay"], "decoupled_weight_decay", owner)
+        check_bool(options["amsgrad"], "amsgrad", owner)
+        check_bool(options["maximize"], "maximize", owner)
+        check_bool(options["decoupled_weight_decay"], "decoupled_weight_decay", owner)
 
     def step(self, closure: Callable[[], float] | None = None) -> float | None:
         """Take one step; parameters whose ``.grad`` is None are skipped.
@@ -139,228 +132,41 @@ class Adam(Optimizer):
         ----------
         closure : callable, optional
             Recomputes the loss and the gradients; called first, its value returned.
-
-        Notes
-        -----
-        The parameters of a group that share a dtype and a step count are
-        updated together: their gradients and moments lie end to end in flat
-        arrays, so each operation of the update runs once per group instead of
-        once per parameter (the idea of PyTorch's ``foreach`` implementation).
-        Every operation is element-wise, so the numbers are the same, bit for
-        bit, as one parameter at a time (``_adam_update`` either way).
         """
         loss = closure() if closure is not None else None
-        work: list[tuple[dict[str, Any], Parameter | _Bank, Array]] = []
-        # Every gradient is checked before any parameter moves.
-        for group, params, grads, positions in self._group_grads():
-            bank = self._bank(group, params) if len(params) > 1 else None
-            if bank is None:
-                self._banks.pop(id(group), None)  # steps may now differ within the group
-                self._check_finite_grads(grads, positions)
-                work.extend(
-                    (group, param, grad) for param, grad in zip(params, grads, strict=True)
-                )
-                continue
-            flat_grad = np.concatenate([grad.ravel() for grad in grads], out=bank.grad)
-            if first_nonfinite(flat_grad) is not None:  # find the culprit for the message
-                self._check_finite_grads(grads, positions)
-            work.append((group, bank, flat_grad))
-        for group, target, grad in work:
-            if isinstance(target, _Bank):
-                self._step_bank(group, target, grad)
-            else:
-                self._step_param(group, target, grad)
-        return loss
-
-    def _step_param(self, group: dict[str, Any], param: Parameter, grad: Array) -> None:
-        """One parameter's step, with its own state arrays."""
-        state = self.state.setdefault(param, {})
-        if not state:
-            state.update(_zero_state(param.data.shape, param.data.dtype, group["amsgrad"]))
-        state["step"] += 1
-        grad = _adjusted_grad(group, grad, [param.data], flat=False)
-        moments = [state[key] for key in _moment_keys(group["amsgrad"])]
-
-        def check(denom: Array) -> None:
+        for group, param, grad in self._grads():
+            lr, weight_decay = group["lr"], group["weight_decay"]
+            beta1, beta2 = group["betas"]
+            state = self.state.setdefault(param, {})
+            if not state:
+                state["step"] = 0
+                state["exp_avg"] = np.zeros_like(param.data)
+                state["exp_avg_sq"] = np.zeros_like(param.data)
+                if group["amsgrad"]:
+                    state["max_exp_avg_sq"] = np.zeros_like(param.data)
+            state["step"] += 1
+            step = state["step"]
+            if group["maximize"]:
+                grad = -grad
+            if weight_decay != 0 and group["decoupled_weight_decay"]:
+                param.data *= 1 - lr * weight_decay  # theta <- (1 - lr lambda) theta
+            elif weight_decay != 0:
+                grad = grad + weight_decay * param.data  # g <- g + lambda theta
+            # The formulas in order, in place: the moments, then one scratch array.
+            m, v = state["exp_avg"], state["exp_avg_sq"]
+            _lerp_(m, grad, 1 - beta1)  # m = beta1 m + (1 - beta1) g
+            scratch = np.multiply(grad, 1 - beta2)
+            scratch *= grad
+            v *= beta2
+            v += scratch  # v = beta2 v + (1 - beta2) g^2
+            if group["amsgrad"]:
+                v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+            denom = np.sqrt(v, out=scratch)
+            denom /= (1 - beta2**step) ** 0.5
+            denom += group["eps"]  # sqrt(v) / sqrt(1 - beta2^t) + eps
             if group["eps"] == 0:
                 _check_denominator(self, param, denom)
-
-        param.data += _adam_update(group, state["step"], grad, moments, check)
-
-    def _step_bank(self, group: dict[str, Any], bank: _Bank, grad: Array) -> None:
-        """The step of all the parameters of ``bank`` at once, on the flat arrays."""
-        bank.step += 1
-        for state in bank.states:
-            state["step"] = bank.step
-        grad = _adjusted_grad(group, grad, [param.data for param in bank.params], flat=True)
-
-        def check(denom: Array) -> None:
-            if group["eps"] == 0:
-                for param, part in zip(bank.params, bank.parts, strict=True):
-                    _check_denominator(self, param, denom[part])
-
-        update = _adam_update(group, bank.step, grad, list(bank.flat.values()), check)
-        for param, part in zip(bank.params, bank.parts, strict=True):
-            param.data += update[part].reshape(param.data.shape)
-
-    def _bank(self, group: dict[str, Any], params: list[Parameter]) -> _Bank | None:
-        """The flat arrays of ``params`` (the group's parameters with a gradient), or None.
-
-        None when they cannot move together: mixed dtypes, or different step
-        counts (a parameter skipped on some step). A bank is rebuilt whenever
-        the parameters, the state dict or a state array was replaced.
-        """
-        bank = self._banks.get(id(group))
-        if bank is not None and bank.serves(params, self.state):
-            return bank
-        bank = _Bank.build(params, self.state, group["amsgrad"])
-        if bank is not None:
-            self._banks[id(group)] = bank
-        return bank
-
-
-def _zero_state(shape: tuple[int, ...], dtype: Any, amsgrad: bool) -> dict[str, Any]:
-    """The state before the first step: step 0, moments of zeros."""
-    state: dict[str, Any] = {"step": 0}
-    for key in _moment_keys(amsgrad):
-        state[key] = np.zeros(shape, dtype=dtype)
-    return state
-
-
-def _moment_keys(amsgrad: bool) -> tuple[str, ...]:
-    """The state arrays Adam keeps: m and v, and the running max of v for AMSGrad."""
-    return _MOMENTS if amsgrad else _MOMENTS[:2]
-
-
-def _adjusted_grad(group: dict[str, Any], grad: Array, datas: list[Array], flat: bool) -> Array:
-    """The gradient after ``maximize`` and weight decay (which may shrink ``datas``).
-
-    ``datas`` are the parameters' arrays; with ``flat`` the gradient is theirs
-    laid end to end, else that of the single array ``datas[0]``.
-    """
-    if group["maximize"]:
-        grad = -grad
-    lr, weight_decay = group["lr"], group["weight_decay"]
-    if weight_decay != 0:
-        if group["decoupled_weight_decay"]:  # theta <- (1 - lr lambda) theta
-            for data in datas:
-                data *= 1 - lr * weight_decay
-        else:  # g <- g + lambda theta
-            data = np.concatenate([data.ravel() for data in datas]) if flat else datas[0]
-            grad = grad + weight_decay * data
-    return grad
-
-
-def _adam_update(
-    group: dict[str, Any],
-    step: int,
-    grad: Array,
-    moments: list[Array],
-    check: Callable[[Array], None],
-) -> Array:
-    r"""Update ``moments`` (m, v and, for AMSGrad, the running max of v) in place.
-
-    Returns the step to add to the parameters, :math:`-\gamma_t\, m / (\sqrt{v}/
-    \sqrt{1-\beta_2^t} + \epsilon)`, after ``check(denominator)``. The
-    formulas' operations in their order, each in place on one of two scratch
-    arrays rather than on a new temporary per operation.
-    """
-    exp_avg, exp_avg_sq = moments[0], moments[1]
-    beta1, beta2 = group["betas"]
-    _lerp_(exp_avg, grad, 1 - beta1)  # m = beta1 m + (1 - beta1) g
-    scratch = np.multiply(grad, 1 - beta2)
-    scratch *= grad
-    exp_avg_sq *= beta2
-    exp_avg_sq += scratch  # v = beta2 v + (1 - beta2) g g
-    bias_correction1 = 1 - beta1**step
-    bias_correction2 = 1 - beta2**step
-    step_size = group["lr"] / bias_correction1
-    if len(moments) == 3:  # amsgrad
-        np.maximum(moments[2], exp_avg_sq, out=moments[2])
-        second_moment = moments[2]
-    else:
-        second_moment = exp_avg_sq
-    denom = np.sqrt(second_moment, out=scratch)
-    denom /= bias_correction2**0.5
-    denom += group["eps"]  # sqrt(v) / sqrt(1 - beta2^t) + eps
-    check(denom)
-    update: Array = np.multiply(exp_avg, -step_size)
-    update /= denom  # -step_size m / denom
-    return update
-
-
-_MOMENTS = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq")
-
-
-class _Bank:
-    """Flat arrays holding the moments of several parameters end to end.
-
-    Each parameter's state arrays are views into them, so the per-parameter
-    code and the flat code read and write the same numbers, and
-    ``state_dict`` sees them as usual.
-    """
-
-    def __init__(
-        self,
-        params: list[Parameter],
-        states: list[dict[str, Any]],
-        step: int,
-        flat: dict[str, Array],
-        parts: list[slice],
-    ) -> None:
-        self.params = params
-        self.states = states
-        self.step = step
-        self.flat = flat
-        self.parts = parts
-        self.grad = np.empty_like(flat["exp_avg"])  # reused for the concatenated gradient
-        self.views = [{key: state[key] for key in flat} for state in states]
-
-    @classmethod
-    def build(
-        cls, params: list[Parameter], state: dict[Parameter, dict[str, Any]], amsgrad: bool
-    ) -> _Bank | None:
-        """Lay the parameters' moments end to end; None if they differ in dtype or step."""
-        dtype = params[0].data.dtype
-        if any(param.data.dtype != dtype for param in params):
-            return None
-        keys = _moment_keys(amsgrad)
-        existing = [state.get(param) or None for param in params]
-        if any(found is None for found in existing):
-            if any(found is not None for found in existing):
-                return None  # some have taken steps, others not
-            step = 0
-        else:
-            steps = {found["step"] for found in existing if found is not None}
-            if len(steps) != 1 or any(
-                set(keys) - set(found) for found in existing if found is not None
-            ):
-                return None
-            step = steps.pop()
-        sizes = [param.data.size for param in params]
-        ends = np.cumsum(sizes).tolist()
-        parts = [slice(end - size, end) for size, end in zip(sizes, ends, strict=True)]
-        flat = {key: np.zeros(ends[-1], dtype=dtype) for key in keys}
-        states = []
-        for param, found, part in zip(params, existing, parts, strict=True):
-            new_state: dict[str, Any] = {"step": step}
-            for key in keys:
-                if found is not None:
-                    flat[key][part] = found[key].ravel()
-                new_state[key] = flat[key][part].reshape(param.data.shape)
-            state[param] = new_state
-            states.append(new_state)
-        return cls(list(params), states, step, flat, parts)
-
-    def serves(self, params: list[Parameter], state: dict[Parameter, dict[str, Any]]) -> bool:
-        """True if ``params`` are this bank's and their state still points into it."""
-        if params != self.params:
-            return False
-        for param, views in zip(params, self.views, strict=True):
-            current = state.get(param)
-            if current is None or current["step"] != self.step:
-                return False
-            for key, view in views.items():
-                if current.get(key) is not view:
-                    return False
-        return True
+            update = np.multiply(m, -lr / (1 - beta1**step))
+            update /= denom
+            param.data += update  # theta <- theta - lr / (1 - beta1^t) m / denom
+        return loss

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, NoReturn
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from nnlib._validation import check_finite, check_number, check_shape, first_nonfinite
+from nnlib.optim._common import ParamGroup, check_layout, restored_state
 from nnlib.parameter import Parameter
 
 __all__ = ["Optimizer", "ParamsT"]
@@ -40,7 +41,10 @@ class Optimizer:
     ----------
     param_groups : list of dict
         One dict per group, with ``"params"`` (a list of Parameter) and
-        every hyperparameter. Schedulers change ``"lr"`` here.
+        every hyperparameter. Schedulers change ``"lr"`` here. An assigned
+        hyperparameter is checked as the constructor checks it
+        (``group["lr"] = -1.0`` raises ``ValueError``), so :meth:`step` can
+        trust every value.
     state : dict
         Per-parameter state (momentum buffers, moment estimates, step counts),
         keyed by the Parameter object.
@@ -62,13 +66,13 @@ class Optimizer:
     order.
 
     Differences from PyTorch: hyperparameters are checked in every group,
-    not only in ``defaults``; a parameter listed twice is an error (PyTorch
-    warns when it is twice in one group); parameters given as
-    ``(name, tensor)`` pairs are not supported; :meth:`step` refuses
-    gradients of the wrong shape or with NaN or infinity (PyTorch would
-    broadcast or propagate them); :meth:`state_dict` returns copies of the
-    state arrays (PyTorch returns references), and a step count is an
-    ``int`` (PyTorch stores a tensor).
+    not only in ``defaults``, and again whenever one is assigned; a
+    parameter listed twice is an error (PyTorch warns when it is twice in
+    one group); parameters given as ``(name, tensor)`` pairs are not
+    supported; :meth:`step` refuses gradients of the wrong shape or with NaN
+    or infinity (PyTorch would broadcast or propagate them);
+    :meth:`state_dict` returns copies of the state arrays (PyTorch returns
+    references), and a step count is an ``int`` (PyTorch stores a tensor).
 
     Examples
     --------
@@ -101,7 +105,7 @@ class Optimizer:
             )
         self._check_options(defaults, owner)
         self.defaults: dict[str, Any] = dict(defaults)
-        self.param_groups: list[dict[str, Any]] = []
+        self.param_groups: list[ParamGroup] = []
         self.state: dict[Parameter, dict[str, Any]] = {}
         groups: list[Any] = list(params)
         if not groups:
@@ -175,72 +179,37 @@ class Optimizer:
                     "each Parameter once, in a single group"
                 )
             seen.add(id(param))
-        group = {key: value for key, value in param_group.items() if key != "params"}
+        options = {key: value for key, value in param_group.items() if key != "params"}
         for key, value in self.defaults.items():
-            group.setdefault(key, value)
-        self._check_options(group, where)
-        group["params"] = params
-        self.param_groups.append(group)
+            options.setdefault(key, value)
+        self.param_groups.append(ParamGroup(self._check_options, where, params, options))
 
-    def _params(self) -> Iterator[tuple[int, Parameter]]:
-        """Every parameter with its position across all groups."""
+    def _params(self) -> Iterator[tuple[int, ParamGroup, Parameter]]:
+        """Every parameter with its position across all groups, and its group."""
         index = 0
         for group in self.param_groups:
             for param in group["params"]:
-                yield index, param
+                yield index, group, param
                 index += 1
 
-    def _grads(self) -> list[tuple[dict[str, Any], Parameter, Array]]:
+    def _grads(self) -> list[tuple[ParamGroup, Parameter, Array]]:
         """``(group, param, grad)`` for each parameter with a gradient, checked first.
 
-        Every gradient is checked before any parameter moves, so a bad one
-        leaves the whole model untouched. The gradient is returned in the
-        parameter's dtype.
-        """
-        found: list[tuple[dict[str, Any], Parameter, Array]] = []
-        for group, params, grads, positions in self._group_grads():
-            self._check_finite_grads(grads, positions)
-            found.extend((group, param, grad) for param, grad in zip(params, grads, strict=True))
-        return found
-
-    def _check_finite_grads(self, grads: list[Array], positions: list[int]) -> None:
-        """Raise, naming the parameter, for the first gradient holding NaN or infinity."""
-        for grad, index in zip(grads, positions, strict=True):
-            if first_nonfinite(grad) is not None:
-                self._reject_grad(grad, index, grad.shape)
-
-    def _group_grads(
-        self,
-    ) -> list[tuple[dict[str, Any], list[Parameter], list[Array], list[int]]]:
-        """Per group: the parameters that have a gradient, the gradients, their positions.
-
-        The gradients are checked for shape and converted to the parameter's
-        dtype, but not yet scanned for NaN and infinity (see :meth:`_grads`).
+        Every gradient is checked for its shape and for NaN and infinity
+        before any parameter moves, so a bad one leaves the whole model
+        untouched. The gradient is returned in the parameter's dtype.
         """
         found = []
-        index = 0
-        for group in self.param_groups:
-            params, grads, positions = [], [], []
-            for param in group["params"]:
-                if param.grad is not None:
-                    data = param.data
-                    grad = np.asarray(param.grad)
-                    if grad.shape != data.shape:
-                        self._reject_grad(grad, index, data.shape)
-                    params.append(param)
-                    grads.append(grad.astype(data.dtype, copy=False))
-                    positions.append(index)
-                index += 1
-            found.append((group, params, grads, positions))
+        for index, group, param in self._params():
+            if param.grad is None:
+                continue
+            grad = np.asarray(param.grad)
+            if grad.shape != param.data.shape or first_nonfinite(grad) is not None:
+                owner, name = f"{type(self).__name__}.step", f"the gradient of parameter {index}"
+                check_shape(grad, param.data.shape, name, owner)
+                check_finite(grad, name, owner)
+            found.append((group, param, grad.astype(param.data.dtype, copy=False)))
         return found
-
-    def _reject_grad(self, grad: Array, index: int, shape: tuple[int, ...]) -> NoReturn:
-        """Raise the error for a gradient of the wrong shape or with NaN or infinity."""
-        owner = f"{type(self).__name__}.step"
-        name = f"the gradient of parameter {index}"
-        check_shape(grad, shape, name, owner)
-        check_finite(grad, name, owner)
-        raise AssertionError(f"{owner}: {name} passed the checks it failed")  # pragma: no cover
 
     # -- gradients -----------------------------------------------------------
 
@@ -274,7 +243,7 @@ class Optimizer:
             ``{"state": {index: {...}}, "param_groups": [{..., "params": [indices]}]}``
             with copies of all arrays.
         """
-        positions = {id(param): index for index, param in self._params()}
+        positions = {id(param): index for index, _, param in self._params()}
         state = {
             positions[id(param)]: copy.deepcopy(values) for param, values in self.state.items()
         }
@@ -297,17 +266,7 @@ class Optimizer:
         if set(state_dict) != {"state", "param_groups"}:
             raise ValueError(f"{owner}: expected a dict with keys 'param_groups' and 'state'")
         saved_groups = state_dict["param_groups"]
-        if len(saved_groups) != len(self.param_groups):
-            raise ValueError(
-                f"{owner}: the checkpoint has {len(saved_groups)} parameter groups; expected "
-                f"{len(self.param_groups)}, as in this optimizer"
-            )
-        for i, (saved, group) in enumerate(zip(saved_groups, self.param_groups, strict=True)):
-            if len(saved["params"]) != len(group["params"]):
-                raise ValueError(
-                    f"{owner}: param_groups[{i}] has {len(saved['params'])} parameters in the "
-                    f"checkpoint; expected {len(group['params'])}"
-                )
+        check_layout(saved_groups, self.param_groups, owner)
         new_groups = []
         for i, saved in enumerate(saved_groups):
             options = {
@@ -327,22 +286,7 @@ class Optimizer:
             for saved, group in zip(saved_groups, self.param_groups, strict=True)
             for saved_index, param in zip(saved["params"], group["params"], strict=True)
         }
-        new_state: dict[Parameter, dict[str, Any]] = {}
-        for index, values in state_dict["state"].items():
-            if index not in params:
-                raise ValueError(
-                    f"{owner}: the checkpoint has state for parameter {index}, which none "
-                    "of its param_groups lists; expected state only for listed parameters"
-                )
-            param = params[index]
-            restored = {}
-            for key, value in values.items():
-                if isinstance(value, np.ndarray):
-                    check_shape(value, param.shape, f"state[{index}][{key!r}]", owner)
-                    restored[key] = value.astype(param.dtype, copy=True)
-                else:
-                    restored[key] = copy.deepcopy(value)
-            new_state[param] = restored
+        new_state = restored_state(state_dict["state"], params, owner)
         # Everything checked: now replace, keeping this optimizer's Parameter objects.
         for options, group in zip(new_groups, self.param_groups, strict=True):
             options["params"] = group["params"]

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from nnlib._validation import check_number
-from nnlib.optim._common import _check_bool, _check_denominator, _lerp_
+from nnlib._validation import check_bool, check_number
+from nnlib.optim._common import _check_denominator, _lerp_
 from nnlib.optim.optimizer import Optimizer, ParamsT
 
 __all__ = ["RMSprop"]
@@ -119,8 +119,8 @@ class RMSprop(Optimizer):
         check_number(options["eps"], "eps", owner, low=0.0)
         check_number(options["weight_decay"], "weight_decay", owner, low=0.0)
         check_number(options["momentum"], "momentum", owner, low=0.0)
-        _check_bool(options["centered"], "centered", owner)
-        _check_bool(options["maximize"], "maximize", owner)
+        check_bool(options["centered"], "centered", owner)
+        check_bool(options["maximize"], "maximize", owner)
 
     def step(self, closure: Callable[[], float] | None = None) -> float | None:
         """Take one step; parameters whose ``.grad`` is None are skipped.

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from nnlib._validation import check_number
-from nnlib.optim._common import _check_bool
+from nnlib._validation import check_bool, check_number
 from nnlib.optim.optimizer import Optimizer, ParamsT
 
 __all__ = ["SGD"]
@@ -112,8 +111,8 @@ class SGD(Optimizer):
         momentum = check_number(options["momentum"], "momentum", owner, low=0.0)
         dampening = check_number(options["dampening"], "dampening", owner)
         check_number(options["weight_decay"], "weight_decay", owner, low=0.0)
-        nesterov = _check_bool(options["nesterov"], "nesterov", owner)
-        _check_bool(options["maximize"], "maximize", owner)
+        nesterov = check_bool(options["nesterov"], "nesterov", owner)
+        check_bool(options["maximize"], "maximize", owner)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError(
                 f"{owner}: nesterov=True needs momentum > 0 and dampening = 0; got "

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._validation import check_int
+from nnlib._validation import check_int, first_nonfinite
 from nnlib.module import Module
 from nnlib.train.metrics import predict
 
@@ -138,19 +138,29 @@ def fit(
         For arguments of the wrong kind, a batch that is not a pair, or an
         empty loader.
     FloatingPointError
-        If the loss becomes NaN or infinite (diverging training: lower the
-        learning rate).
+        If training diverges: a loss, a gradient or a parameter becomes NaN
+        or infinite (lower the learning rate). An error raised for another
+        reason while the parameters and gradients are finite (a bad batch, a
+        bug in a custom module) propagates unchanged; so do NumPy's warnings,
+        which ``fit`` leaves as warnings.
 
     Notes
     -----
     One step on a batch :math:`B` is: ``zero_grad``; forward;
     :math:`L_B`; backward of the loss then of the model (which accumulates
     every :math:`\partial L_B/\partial\theta`, and skips the gradient with
-    respect to the batch itself, which nothing uses); ``optimizer.step()``. The work
-    per step is a fixed number of array operations, independent of the
-    batch size: there is no Python loop over samples. The epoch's
+    respect to the batch itself, which nothing uses: the model's optional
+    hook ``_backward_parameters``); ``optimizer.step()``.
+    The work per step is a fixed number of array operations, independent of
+    the batch size: there is no Python loop over samples. The epoch's
     training loss is the per-sample mean,
     :math:`\sum_B |B|\,L_B / \sum_B |B|` for ``'mean'``.
+
+    Divergence is detected from what it produces, at no cost per step: a
+    non-finite loss; an error during a step (the optimizer refusing a
+    non-finite gradient, the loss refusing a non-finite output) while a
+    gradient, a parameter or the model's output is non-finite; and a scan of
+    the parameters after each epoch.
 
     Differences from PyTorch: PyTorch has no ``fit``; this is the loop its
     tutorials write by hand, packaged. Keras's ``fit`` is the model for the
@@ -228,39 +238,63 @@ def _train_epoch(
     total, count = 0.0, 0
     outputs: list[Any] = []
     targets: list[Any] = []
-    try:
-        # An overflow or 0/0 anywhere in a step means training has diverged: stop there.
-        with np.errstate(over="raise", invalid="raise", divide="raise"):
-            for batch in train_loader:
-                if len(batch) != 2:
-                    raise ValueError(
-                        f"{owner}: train_loader yielded {len(batch)} arrays; expected (x, y)"
-                    )
-                inputs, target = batch
-                optimizer.zero_grad()
-                output = model(inputs)
-                loss = float(loss_fn(output, target))
-                if not math.isfinite(loss):
-                    raise FloatingPointError(f"the loss is {loss}")
-                # Parameter gradients only (none for the batch). The loss made this
-                # gradient, so the model need not scan it for NaN: a non-finite
-                # parameter gradient would stop optimizer.step() all the same.
-                model._backward_parameters(loss_fn.backward(1.0), inner=True)
+    for batch in train_loader:
+        if len(batch) != 2:
+            raise ValueError(f"{owner}: train_loader yielded {len(batch)} arrays; expected (x, y)")
+        inputs, target = batch
+        output = None
+        try:
+            optimizer.zero_grad()
+            output = model(inputs)
+            loss = float(loss_fn(output, target))
+            if math.isfinite(loss):
+                model._backward_parameters(loss_fn.backward(1.0))  # none for the batch
                 optimizer.step()
-                target_array = np.asarray(target)
-                size = len(target_array) if target_array.ndim else 1
-                total += loss * size if reduction == "mean" else loss
-                count += size
-                if keep_outputs:
-                    outputs.append(output)
-                    targets.append(target)
-    except FloatingPointError as error:
-        raise FloatingPointError(
-            f"{owner}: training diverged in epoch {epoch} ({error}); try a smaller learning rate"
-        ) from error
+        except ValueError as error:  # such as a non-finite gradient or activation
+            problem = _nonfinite(model, output)
+            if problem is None:  # not divergence: the error speaks for itself
+                raise
+            raise _diverged(epoch, problem) from error
+        if not math.isfinite(loss):
+            raise _diverged(epoch, f"the loss is {loss}")
+        target_array = np.asarray(target)
+        size = len(target_array) if target_array.ndim else 1
+        total += loss * size if reduction == "mean" else loss
+        count += size
+        if keep_outputs:
+            outputs.append(output)
+            targets.append(target)
+    problem = _nonfinite(model, None)
+    if problem is not None:
+        raise _diverged(epoch, problem)
     if count == 0:
         raise ValueError(f"{owner}: train_loader yielded no samples; expected at least one")
     return total / count, outputs, targets
+
+
+def _nonfinite(model: Module, output: Any) -> str | None:
+    """``None`` if the parameters, gradients and ``output`` are finite, else what is not.
+
+    An ``output`` that overflowed from a finite batch (the model checked it)
+    is divergence too: the weights have grown too large.
+    """
+    for name, param in model.named_parameters():
+        for what, array in (("parameter", param.data), ("gradient of", param.grad)):
+            problem = None if array is None else first_nonfinite(array)
+            if problem is not None:
+                return f"the {what} {name!r} holds {problem}"
+    if isinstance(output, np.ndarray) and output.dtype.kind == "f":
+        problem = first_nonfinite(output)
+        if problem is not None:
+            return f"the model's output holds {problem}"
+    return None
+
+
+def _diverged(epoch: int, problem: str) -> FloatingPointError:
+    """The error that reports divergence, saying what became non-finite."""
+    return FloatingPointError(
+        f"fit: training diverged in epoch {epoch} ({problem}); try a smaller learning rate"
+    )
 
 
 def _print_progress(history: History, epoch: int, epochs: int, seconds: float) -> None:

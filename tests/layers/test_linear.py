@@ -94,6 +94,7 @@ def test_gradients_accumulate_and_reset() -> None:
     layer(x)
     layer.backward(g)
     first = layer.weight.grad.copy()
+    layer(x)  # each backward needs its own forward
     layer.backward(g)
     np.testing.assert_allclose(layer.weight.grad, 2 * first)
     np.testing.assert_allclose(layer.bias.grad, [4.0, 4.0])
@@ -113,6 +114,7 @@ def test_backward_parameters_gives_backwards_parameter_gradients(shape: tuple[in
     assert params_only._backward_parameters(g) is None
     np.testing.assert_array_equal(params_only.weight.grad, full.weight.grad)
     np.testing.assert_array_equal(params_only.bias.grad, full.bias.grad)
+    params_only(x)
     with pytest.raises(ValueError, match=r"Linear.backward: grad_output has shape \(4, 3\)"):
         params_only._backward_parameters(np.ones((4, 3)))
     with pytest.raises(RuntimeError, match=r"Linear.backward was called before forward"):

@@ -97,6 +97,7 @@ def test_backward_is_linear_in_grad_output(case: Case, reduction: str) -> None:
     out = loss(x, t)
     g = np.random.default_rng(3).standard_normal(out.shape)
     unit = loss.backward(np.ones(out.shape))
+    loss(x, t)  # each backward needs its own forward
     if reduction == "none":  # each output depends on its own inputs only
         scaled = loss.backward(g)
         expected = unit * (g if case.name not in ("CrossEntropyLoss", "NLLLoss") else g[:, None])
@@ -155,6 +156,7 @@ def test_grad_output_of_wrong_shape(case: Case) -> None:
     out = loss(x, t)
     with pytest.raises(ValueError, match=r"grad_output has shape \(\); expected the shape"):
         loss.backward(1.0)
+    loss(x, t)  # a backward that raised has used up its forward pass
     with pytest.raises(ValueError, match=r"grad_output holds 1 non-finite value"):
         loss.backward(np.where(np.arange(out.size).reshape(out.shape) == 0, np.nan, 1.0))
 

@@ -164,3 +164,62 @@ def test_bad_hyperparameters_are_refused(options: dict, message: str) -> None:
 def test_betas_must_be_a_pair() -> None:
     with pytest.raises(TypeError, match=r"Adam: betas must be a pair \(beta1, beta2\), got 0.9"):
         Adam([Parameter([0.0])], betas=0.9)  # type: ignore[arg-type]
+
+
+# -- several parameters: each is updated from its own history ---------------------------------
+
+
+def test_a_parameter_skipped_on_some_steps_keeps_its_own_step_count() -> None:
+    # Its bias corrections count its own steps: its path is that of an Adam run on its
+    # gradients alone, bit for bit, while the other parameter goes on every step.
+    rng = np.random.default_rng(2)
+    grads = [rng.standard_normal(3) for _ in range(6)]
+    w, u = Parameter(np.ones(3)), Parameter(np.zeros(2))
+    opt = Adam([u, w], lr=0.01)
+    for step, grad in enumerate(grads):
+        u.grad = np.ones(2)
+        w.grad = None if step in (2, 3) else grad
+        opt.step()
+    assert opt.state[w]["step"] == opt.state[u]["step"] - 2 == 4
+    kept = [grad for step, grad in enumerate(grads) if step not in (2, 3)]
+    np.testing.assert_array_equal(w.data, run_adam(np.ones(3), kept, lr=0.01)[-1], strict=True)
+
+
+def test_parameters_of_different_dtypes_in_one_group() -> None:
+    params = [Parameter(np.ones(3)), Parameter(np.ones(2, dtype=np.float32))]
+    opt = Adam(params)
+    for p in params:
+        p.grad = np.ones(p.shape, dtype=p.dtype)
+    opt.step()
+    assert params[1].data.dtype == opt.state[params[1]]["exp_avg"].dtype == np.float32
+    # The first step moves each coordinate by lr / (1 + eps / |g|): 1e-3 to 8 digits.
+    np.testing.assert_allclose(params[0].data, 1 - 1e-3, rtol=1e-8)
+    np.testing.assert_allclose(params[1].data, 1 - 1e-3, rtol=1e-6)
+
+
+def test_a_non_finite_gradient_names_its_parameter_and_moves_nothing() -> None:
+    params = [Parameter(np.full(shape, 0.5)) for shape in [(3, 4), (4,), (2, 3), (2,)]]
+    opt = Adam(params)
+    for p in params:
+        p.grad = np.ones(p.shape)
+    opt.step()
+    before = [p.data.copy() for p in params]
+    moments = [opt.state[p]["exp_avg"].copy() for p in params]
+    params[2].grad = np.ones(params[2].shape)
+    params[2].grad[1, 0] = np.nan
+    with pytest.raises(ValueError, match=r"Adam\.step: the gradient of parameter 2 holds 1"):
+        opt.step()
+    for p, data, m in zip(params, before, moments, strict=True):
+        np.testing.assert_array_equal(p.data, data)
+        np.testing.assert_array_equal(opt.state[p]["exp_avg"], m)
+        assert opt.state[p]["step"] == 1
+
+
+def test_zero_denominator_names_its_parameter() -> None:
+    params = [Parameter(np.ones(shape)) for shape in [(3, 4), (4,), (2, 3), (2,)]]
+    opt = Adam(params, eps=0.0)
+    for p in params:
+        p.grad = np.ones(p.shape)
+    params[3].grad[0] = 0.0
+    with pytest.raises(ValueError, match=r"the denominator is 0 for parameter 3"):
+        opt.step()

@@ -336,6 +336,66 @@ def test_load_state_dict_checks_the_loaded_options() -> None:
     assert opt.param_groups[0]["lr"] == 0.1
 
 
+# -- hyperparameters assigned to a group ---------------------------------------------------
+
+# (optimizer, an option of it, an invalid value, the message)
+INVALID_OPTIONS = [
+    (SGD, "lr", -1.0, r"SGD param_groups\[0\]: lr = -1.0 is out of range"),
+    (SGD, "momentum", -0.5, r"SGD param_groups\[0\]: momentum = -0.5 is out of range"),
+    (Adagrad, "lr_decay", -1.0, r"Adagrad param_groups\[0\]: lr_decay = -1.0 is out of range"),
+    (RMSprop, "alpha", 1.0, r"RMSprop param_groups\[0\]: alpha = 1.0 is out of range"),
+    (Adam, "betas", (0.9, 1.0), r"Adam param_groups\[0\]: betas\[1\] = 1.0 is out of range"),
+    (AdamW, "eps", float("nan"), r"AdamW param_groups\[0\]: eps must be finite"),
+    (Adam, "amsgrad", 1, r"Adam param_groups\[0\]: amsgrad must be True or False"),
+]
+
+
+@pytest.mark.parametrize("case", INVALID_OPTIONS, ids=lambda c: f"{c[0].__name__}-{c[1]}")
+def test_an_assigned_option_is_checked_and_the_old_value_stays(case: tuple) -> None:
+    cls, name, value, message = case
+    w = Parameter(np.ones(2))
+    opt = cls([w], lr=0.1)
+    group = opt.param_groups[0]
+    before = group[name]
+    for assign in (
+        lambda: group.__setitem__(name, value),
+        lambda: group.update({name: value}),
+        lambda: group.update(**{name: value}),
+    ):
+        with pytest.raises((ValueError, TypeError), match=message):
+            assign()
+        assert group[name] == before
+    with pytest.raises((ValueError, TypeError), match=message):
+        group |= {name: value}
+    assert group[name] == before
+
+
+def test_options_that_depend_on_each_other_are_checked_together() -> None:
+    opt = SGD([Parameter(np.ones(2))], lr=0.1, momentum=0.9, nesterov=True)
+    with pytest.raises(ValueError, match=r"nesterov=True needs momentum > 0"):
+        opt.param_groups[0]["momentum"] = 0.0
+    assert opt.param_groups[0]["momentum"] == 0.9
+
+
+def test_a_valid_assignment_takes_effect_and_new_keys_are_allowed() -> None:
+    w = Parameter(np.ones(2))
+    opt = SGD([w], lr=0.1)
+    opt.param_groups[0]["lr"] = 0.5
+    assert opt.param_groups[0].setdefault("initial_lr", 0.5) == 0.5
+    w.grad = np.ones(2)
+    opt.step()
+    np.testing.assert_array_equal(w.data, [0.5, 0.5])
+
+
+def test_a_copied_optimizer_keeps_checking_its_groups() -> None:
+    opt = Adam([Parameter(np.ones(2))], lr=0.1)
+    clone = copy.deepcopy(opt)
+    assert clone.param_groups[0]["lr"] == 0.1
+    assert clone.param_groups[0]["params"][0] is not opt.param_groups[0]["params"][0]
+    with pytest.raises(ValueError, match=r"lr = -1.0 is out of range"):
+        clone.param_groups[0]["lr"] = -1.0
+
+
 # -- bad construction ----------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from nnlib._hyperparameter import Hyperparameter
 from nnlib._validation import check_int, check_number
 from nnlib.optim.lr_scheduler.scheduler import LRScheduler
 from nnlib.optim.optimizer import Optimizer
@@ -61,9 +62,12 @@ class CosineAnnealingLR(LRScheduler):
     [1.0, 0.5, 0.0]
     """
 
+    T_max = Hyperparameter(check_int, low=1)
+    eta_min = Hyperparameter(check_number, low=0.0)
+
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0) -> None:
-        self.T_max = check_int(T_max, "T_max", "CosineAnnealingLR", low=1)
-        self.eta_min = check_number(eta_min, "eta_min", "CosineAnnealingLR", low=0.0)
+        self.T_max = T_max
+        self.eta_min = eta_min
         super().__init__(optimizer)
 
     def get_lr(self) -> list[float]:
@@ -125,6 +129,10 @@ class LinearLR(LRScheduler):
     [0.25, 0.5, 0.75, 1.0, 1.0]
     """
 
+    start_factor = Hyperparameter(check_number, low=0.0, high=1.0, low_inclusive=False)
+    end_factor = Hyperparameter(check_number, low=0.0, high=1.0)
+    total_iters = Hyperparameter(check_int, low=1)
+
     def __init__(
         self,
         optimizer: Optimizer,
@@ -132,11 +140,9 @@ class LinearLR(LRScheduler):
         end_factor: float = 1.0,
         total_iters: int = 5,
     ) -> None:
-        self.start_factor = check_number(
-            start_factor, "start_factor", "LinearLR", low=0.0, high=1.0, low_inclusive=False
-        )
-        self.end_factor = check_number(end_factor, "end_factor", "LinearLR", low=0.0, high=1.0)
-        self.total_iters = check_int(total_iters, "total_iters", "LinearLR", low=1)
+        self.start_factor = start_factor
+        self.end_factor = end_factor
+        self.total_iters = total_iters
         super().__init__(optimizer)
 
     def get_lr(self) -> list[float]:

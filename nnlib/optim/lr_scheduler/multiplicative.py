@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+from nnlib._hyperparameter import Hyperparameter
 from nnlib._validation import check_int, check_number
 from nnlib.optim.lr_scheduler.scheduler import LRScheduler
 from nnlib.optim.optimizer import Optimizer
 
 __all__ = ["ExponentialLR", "MultiStepLR", "StepLR"]
+
+
+def _check_milestones(milestones: Any, name: str, owner: str) -> list[int]:
+    """MultiStepLR's milestones: strictly increasing epochs, as a list of ints."""
+    if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Iterable):
+        raise TypeError(
+            f"{owner}: {name} is a {type(milestones).__name__}; expected a list of ints"
+        )
+    epochs = [check_int(m, f"{name}[{i}]", owner, low=0) for i, m in enumerate(milestones)]
+    for i in range(1, len(epochs)):
+        if epochs[i] <= epochs[i - 1]:
+            raise ValueError(
+                f"{owner}: {name} {epochs} are not increasing at position {i}; expected "
+                "strictly increasing epochs"
+            )
+    return epochs
 
 
 class StepLR(LRScheduler):
@@ -48,9 +66,12 @@ class StepLR(LRScheduler):
     [1.0, 1.0, 0.5, 0.5, 0.25]
     """
 
+    step_size = Hyperparameter(check_int, low=1)
+    gamma = Hyperparameter(check_number, low=0.0, low_inclusive=False)
+
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
-        self.step_size = check_int(step_size, "step_size", "StepLR", low=1)
-        self.gamma = check_number(gamma, "gamma", "StepLR", low=0.0, low_inclusive=False)
+        self.step_size = step_size
+        self.gamma = gamma
         super().__init__(optimizer)
 
     def get_lr(self) -> list[float]:
@@ -101,25 +122,14 @@ class MultiStepLR(LRScheduler):
     [1.0, 0.5, 0.5, 0.25]
     """
 
+    milestones = Hyperparameter(_check_milestones)
+    gamma = Hyperparameter(check_number, low=0.0, low_inclusive=False)
+
     def __init__(
         self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1
     ) -> None:
-        if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Iterable):
-            raise TypeError(
-                f"MultiStepLR: milestones is a {type(milestones).__name__}; expected a list "
-                "of ints"
-            )
-        self.milestones = [
-            check_int(m, f"milestones[{i}]", "MultiStepLR", low=0)
-            for i, m in enumerate(milestones)
-        ]
-        for i in range(1, len(self.milestones)):
-            if self.milestones[i] <= self.milestones[i - 1]:
-                raise ValueError(
-                    f"MultiStepLR: milestones {self.milestones} are not increasing at "
-                    f"position {i}; expected strictly increasing epochs"
-                )
-        self.gamma = check_number(gamma, "gamma", "MultiStepLR", low=0.0, low_inclusive=False)
+        self.milestones = milestones
+        self.gamma = gamma
         super().__init__(optimizer)
 
     def get_lr(self) -> list[float]:
@@ -160,8 +170,10 @@ class ExponentialLR(LRScheduler):
     [0.25]
     """
 
+    gamma = Hyperparameter(check_number, low=0.0, low_inclusive=False)
+
     def __init__(self, optimizer: Optimizer, gamma: float) -> None:
-        self.gamma = check_number(gamma, "gamma", "ExponentialLR", low=0.0, low_inclusive=False)
+        self.gamma = gamma
         super().__init__(optimizer)
 
     def get_lr(self) -> list[float]:

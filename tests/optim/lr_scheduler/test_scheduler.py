@@ -135,3 +135,21 @@ def test_bad_inputs_are_refused() -> None:
         LambdaLR(make_optimizer(0.1), lambda t: -1.0)
     with pytest.raises(NotImplementedError, match="LRScheduler does not implement get_lr"):
         LRScheduler(make_optimizer(0.1))
+
+
+@pytest.mark.parametrize(
+    ("build", "name", "value", "message"),
+    [
+        (lambda o: StepLR(o, 2), "gamma", 0.0, r"StepLR: gamma = 0.0 is out of range"),
+        (lambda o: StepLR(o, 2), "step_size", 0, r"StepLR: step_size = 0 is out of range"),
+        (lambda o: ExponentialLR(o, 0.5), "gamma", -1.0, r"ExponentialLR: gamma = -1.0 is out"),
+        (lambda o: LinearLR(o), "end_factor", 2.0, r"LinearLR: end_factor = 2.0 is out of range"),
+    ],
+    ids=["StepLR.gamma", "StepLR.step_size", "ExponentialLR.gamma", "LinearLR.end_factor"],
+)
+def test_an_option_assigned_after_construction_is_checked(build, name, value, message) -> None:
+    scheduler = build(make_optimizer(0.1))
+    before = getattr(scheduler, name)
+    with pytest.raises(ValueError, match=message):
+        setattr(scheduler, name, value)
+    assert getattr(scheduler, name) == before
