@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
+    "NonFiniteError",
     "as_array",
     "check_bool",
     "check_choice",
@@ -132,11 +133,19 @@ def first_nonfinite(array: NDArray[Any]) -> str | None:
     )
 
 
+class NonFiniteError(ValueError):
+    """A ``ValueError`` for an array that holds NaN or an infinity where finite numbers are needed.
+
+    A subclass so that ``fit`` can tell a value that became non-finite during a
+    step (divergence) from other errors; users catch it as ``ValueError``.
+    """
+
+
 def check_finite(array: NDArray[Any], name: str, owner: str) -> None:
-    """Raise ``ValueError`` if ``array`` holds NaN or an infinity."""
+    """Raise :class:`NonFiniteError` (a ``ValueError``) if ``array`` holds NaN or an infinity."""
     problem = first_nonfinite(array)
     if problem is not None:
-        raise ValueError(f"{owner}: {name} holds {problem}; expected finite numbers")
+        raise NonFiniteError(f"{owner}: {name} holds {problem}; expected finite numbers")
 
 
 def check_nonempty(array: NDArray[Any], name: str, owner: str) -> None:

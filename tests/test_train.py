@@ -337,6 +337,41 @@ def test_a_non_finite_gradient_is_divergence_naming_the_parameter() -> None:
     assert "SGD.step: the gradient of parameter 2 holds" in str(error.value.__cause__)
 
 
+class _OverflowingGradient(Module):
+    """The identity, whose backward multiplies the gradient by 1e308 (it overflows)."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.save_for_backward()
+        return np.asarray(x)
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        self.saved_for_backward()
+        with np.errstate(over="ignore"):
+            return np.asarray(grad_output) * 1e308 * 1e308
+
+
+def test_a_gradient_that_overflows_between_stages_is_divergence() -> None:
+    # The infinite gradient is refused by the first Linear's backward; parameters,
+    # parameter gradients and output are all still finite.
+    X, y = _regression()
+    model = Sequential(Linear(3, 2, rng=0), _OverflowingGradient(), Linear(2, 1, rng=1))
+    with pytest.raises(
+        FloatingPointError,
+        match=r"fit: training diverged in epoch 1 \(Linear.backward: grad_output holds \d+ "
+        r"non-finite values?",
+    ) as error:
+        fit(model, MSELoss(), SGD(model.parameters(), lr=0.1), DataLoader(X, y), epochs=1)
+    assert isinstance(error.value.__cause__, ValueError)
+
+
+def test_non_finite_data_is_not_called_divergence() -> None:
+    X, y = _regression()
+    X[2, 1] = np.nan
+    model = Sequential(Linear(3, 2, rng=0), Linear(2, 1, rng=1))
+    with pytest.raises(ValueError, match=r"^Linear: input holds 1 non-finite value"):
+        fit(model, MSELoss(), SGD(model.parameters(), lr=0.1), DataLoader(X, y), epochs=1)
+
+
 def test_a_parameter_that_overflows_in_the_last_step_is_divergence() -> None:
     X, y = _regression(n=8)
     model = Linear(3, 1, rng=0)

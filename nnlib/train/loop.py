@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._validation import check_int, first_nonfinite
+from nnlib._validation import NonFiniteError, check_int, first_nonfinite
 from nnlib.module import Module
 from nnlib.train.metrics import predict
 
@@ -252,6 +252,8 @@ def _train_epoch(
                 optimizer.step()
         except ValueError as error:  # such as a non-finite gradient or activation
             problem = _nonfinite(model, output)
+            if problem is None and isinstance(error, NonFiniteError) and _finite(inputs):
+                problem = str(error)  # a value this step computed from finite ones
             if problem is None:  # not divergence: the error speaks for itself
                 raise
             raise _diverged(epoch, problem) from error
@@ -288,6 +290,12 @@ def _nonfinite(model: Module, output: Any) -> str | None:
         if problem is not None:
             return f"the model's output holds {problem}"
     return None
+
+
+def _finite(inputs: Any) -> bool:
+    """Whether a batch's inputs are finite (non-numeric inputs are the model's business)."""
+    array = np.asarray(inputs)
+    return array.dtype.kind not in "fc" or first_nonfinite(array) is None
 
 
 def _diverged(epoch: int, problem: str) -> FloatingPointError:
