@@ -13,6 +13,8 @@ from urllib.parse import urlparse
 
 import yaml
 
+import nnlib
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 REPOSITORY = CONFIG["repository"]["url"].rstrip("/")
@@ -147,3 +149,26 @@ def test_workflow_builds_with_the_readme_commands_and_deploys_the_site() -> None
             if "uses" in step:
                 reference = step["uses"].split("@")[1]
                 assert re.fullmatch(r"[0-9a-f]{40}", reference), f"{step['uses']} is not pinned"
+
+
+def test_version_is_released_in_the_changelog_and_the_citation() -> None:
+    # One version for the library and the book: nnlib.__version__. A release
+    # records it in CHANGELOG.md and CITATION.cff.
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    headings = [line[3:].strip() for line in changelog.splitlines() if line.startswith("## ")]
+    assert headings[0] == "Unreleased", headings[:2]
+    assert headings[1] == nnlib.__version__, f"CHANGELOG.md has no section {nnlib.__version__}"
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert str(citation["version"]) == nnlib.__version__
+    assert citation["cff-version"] == "1.2.0"
+    for key in ("title", "authors", "message", "license", "repository-code"):
+        assert citation.get(key), f"CITATION.cff lacks {key}"
+
+
+def test_licences_are_shipped() -> None:
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+    text_licence = (ROOT / "LICENSE-TEXT").read_text(encoding="utf-8")
+    assert "Creative Commons Attribution 4.0 International Public License" in text_licence
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["license"] == "MIT"
+    assert project["license-files"] == ["LICENSE"]
