@@ -37,7 +37,9 @@ BOOK_TESTS = {
     "test_portability.py",
     "test_publishing.py",
     "test_quality.py",
+    "test_lab.py",
     "test_site.py",
+    "test_site_without_chromium.py",
 }
 
 pytestmark = pytest.mark.distribution
