@@ -37,7 +37,7 @@ def save(obj: Any, f: PathLike) -> None:
         float), NumPy scalars, Python ``int`` (any size), ``float``
         (including NaN and infinities), ``bool``, ``str`` and ``None``: what
         ``state_dict()`` of a model, an optimizer or a scheduler returns,
-        and ``nnlib.get_rng_state()``.
+        and :func:`~nnlib.get_rng_state`.
     f : str or path-like
         The file to write, used exactly as given (no ``.npz`` is appended).
         A symbolic link is followed: its target is replaced, the link stays.
@@ -130,7 +130,7 @@ def load(f: PathLike) -> Any:
     :meth:`~nnlib.Module.load_state_dict`, which lists missing, unexpected
     and mis-shaped entries. A nested checkpoint comes back with the same
     structure and types; pass its parts to the ``load_state_dict`` of the
-    model, optimizer and scheduler, and to ``nnlib.set_rng_state``.
+    model, optimizer and scheduler, and to :func:`~nnlib.set_rng_state`.
 
     Parameters
     ----------
