@@ -15,6 +15,7 @@ from nnlib import (
     serialization,
     train,
 )
+from nnlib._random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from nnlib.gradcheck import GradcheckError, GradcheckResult, gradcheck
 from nnlib.layers import Dropout, Flatten, Linear, Sequential
 from nnlib.module import Module
@@ -36,13 +37,18 @@ __all__ = [
     "activations",
     "data",
     "functional",
+    "get_rng_state",
     "gradcheck",
     "init",
+    "initial_seed",
     "layers",
     "load",
     "losses",
+    "manual_seed",
     "optim",
     "save",
+    "seed",
     "serialization",
+    "set_rng_state",
     "train",
 ]

@@ -70,7 +70,9 @@ def checked_state(
     """The entries of ``state_dict`` for the parameters ``own``, converted and checked.
 
     Raises one ``ValueError`` listing every missing key and unexpected key
-    (when ``strict``) and every entry of the wrong shape.
+    (when ``strict``), every entry of the wrong shape and every entry with
+    values that overflow the parameter's dtype (1e39 into float32). A
+    non-finite value raises ``ValueError`` at once (``as_array``).
     """
     missing = [key for key in own if key not in state_dict]
     unexpected = [key for key in state_dict if key not in own]
@@ -88,7 +90,15 @@ def checked_state(
             problems.append(
                 f"{key}: shape {value.shape} in the state, {param.data.shape} in the model"
             )
-        converted[key] = value
+            continue
+        with np.errstate(over="ignore"):  # checked just below
+            cast = value.astype(param.data.dtype, copy=False)
+        if not np.isfinite(cast).all():
+            problems.append(
+                f"{key}: values beyond the range of {param.data.dtype} (largest magnitude "
+                f"{float(np.max(np.abs(value)))!r}); expected values that fit the parameter"
+            )
+        converted[key] = cast
     if problems:
         raise ValueError(f"{owner}: the state does not fit the model; " + "; ".join(problems))
     return converted

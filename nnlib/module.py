@@ -291,8 +291,11 @@ class Module:
         Raises
         ------
         ValueError
-            Listing every missing key, unexpected key and mis-shaped entry,
-            all at once. Nothing is loaded unless everything fits.
+            Listing every missing key, unexpected key, mis-shaped entry and
+            entry whose values do not fit the parameter's dtype (1e39 into
+            float32 would become infinity), all at once; or naming an entry
+            that holds NaN or infinity. Nothing is loaded unless everything
+            fits.
         """
         owner = f"{type(self).__name__}.load_state_dict"
         own = dict(self.named_parameters())

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from nnlib import Module, Parameter
+from nnlib import Linear, Module, Parameter
 
 
 class Affine(Module):
@@ -258,3 +258,20 @@ def test_a_module_cannot_contain_itself() -> None:
     model = Pair()
     with pytest.raises(ValueError, match=r"cannot register the Pair 'me': it is already part"):
         model.me = model
+
+
+def test_load_state_dict_refuses_values_that_overflow_the_parameter_dtype() -> None:
+    layer = Linear(2, 1, rng=0, dtype=np.float32)
+    before = layer.weight.data.copy()
+    state = {"weight": np.array([[1e39, 0.0]]), "bias": np.array([1e300])}
+    with pytest.raises(
+        ValueError,
+        match=r"weight: values beyond the range of float32 \(largest "
+        r"magnitude 1e\+39\).*bias: values beyond the range of float32",
+    ):
+        layer.load_state_dict(state)
+    np.testing.assert_array_equal(layer.weight.data, before)
+    with pytest.raises(ValueError, match=r"entry 'weight'.*non-finite|entry 'weight'.*inf"):
+        layer.load_state_dict({"weight": np.array([[np.inf, 0.0]]), "bias": np.zeros(1)})
+    layer.load_state_dict({"weight": np.array([[3e38, -1.0]]), "bias": np.zeros(1)})
+    assert layer.weight.data.dtype == np.float32 and np.isfinite(layer.weight.data).all()

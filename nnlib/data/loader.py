@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnlib._random import RNGLike, as_generator
+from nnlib._random import RNGLike, as_generator, default_generator, set_generator_state
 from nnlib._validation import check_int
 
 __all__ = ["DataLoader"]
@@ -57,7 +57,15 @@ class DataLoader:
         Skip the last, incomplete batch.
     rng : numpy.random.Generator or int, optional
         Source of the permutations. With an int seed, a new loader repeats
-        the same sequence of epochs.
+        the same sequence of epochs. None (the default) draws each epoch's
+        permutation, when the epoch starts, from nnlib's default generator
+        (:func:`~nnlib.manual_seed`).
+
+    Attributes
+    ----------
+    generator : numpy.random.Generator or None
+        Its own generator (from ``rng``), or None for the default one; its
+        state is what :meth:`state_dict` saves.
 
     Notes
     -----
@@ -71,8 +79,9 @@ class DataLoader:
     Differences from PyTorch: ``torch.utils.data.DataLoader`` takes a
     ``Dataset``; this one takes the arrays directly (like a
     ``TensorDataset``), always yields a tuple with one batch per array, and
-    has no workers, samplers or ``collate_fn``. The random source is ``rng``
-    instead of ``generator``.
+    has no workers, samplers or ``collate_fn``. The random source is given
+    as ``rng`` instead of ``generator``, and the loader has
+    :meth:`state_dict` (as torchdata's ``StatefulDataLoader``).
 
     Examples
     --------
@@ -100,7 +109,7 @@ class DataLoader:
                 raise TypeError(f"DataLoader: {name} must be a bool, got {type(flag).__name__}")
         self.shuffle = shuffle
         self.drop_last = drop_last
-        self._rng = as_generator(rng, "DataLoader")
+        self.generator = None if rng is None else as_generator(rng, "DataLoader")
 
     @property
     def num_samples(self) -> int:
@@ -111,11 +120,44 @@ class DataLoader:
         n, b = self.num_samples, self.batch_size
         return n // b if self.drop_last else math.ceil(n / b)
 
+    def state_dict(self) -> dict[str, Any]:
+        """The state of the loader's own generator, ``{"generator": state or None}``.
+
+        None when the loader draws from the default generator (whose state
+        :func:`~nnlib.get_rng_state` gives). Between epochs, this is all a
+        checkpoint needs to continue the same sequence of permutations.
+        """
+        state = None if self.generator is None else self.generator.bit_generator.state
+        return {"generator": state}
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Restore :meth:`state_dict` (or a loaded checkpoint of it).
+
+        Raises
+        ------
+        ValueError
+            If the dict is not such a state, or its generator state is given
+            to a loader without one (or the other way round).
+        """
+        owner = "DataLoader.load_state_dict"
+        if not isinstance(state_dict, Mapping) or set(state_dict) != {"generator"}:
+            raise ValueError(f"{owner}: expected a dict with the one key 'generator'")
+        state = state_dict["generator"]
+        if (state is None) != (self.generator is None):
+            raise ValueError(
+                f"{owner}: the state {'has no' if state is None else 'has a'} generator of its "
+                f"own but this loader {'has' if state is None else 'has none'} (rng=...); "
+                "expected loaders built the same way"
+            )
+        if self.generator is not None:
+            set_generator_state(self.generator, state, owner)
+
     def __iter__(self) -> Iterator[tuple[NDArray[Any], ...]]:
         n, b = self.num_samples, self.batch_size
         stop = len(self) * b
         if self.shuffle:
-            order = self._rng.permutation(n)
+            generator = default_generator() if self.generator is None else self.generator
+            order = generator.permutation(n)
             for start in range(0, stop, b):
                 indices = order[start : start + b]
                 yield tuple([array[indices] for array in self.arrays])

@@ -32,7 +32,9 @@ def train_test_split(
         Fraction or number of samples in the test part. A fraction gives
         :math:`\lceil \text{test\_size} \cdot n \rceil` samples.
     rng : numpy.random.Generator or int, optional
-        Source of the shuffle; an int seed makes the split reproducible.
+        Source of the shuffle; an int seed makes the split reproducible, and
+        None (the default) draws from nnlib's default generator
+        (:func:`~nnlib.manual_seed`).
     shuffle : bool, default True
         Shuffle before splitting. Without it the last samples form the test
         part, in their original order.

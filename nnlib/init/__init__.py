@@ -12,7 +12,8 @@ array's dtype. The variance formulas are derived in the chapter
   :math:`\operatorname{Var}(w) = 2/n_{in}` (ReLU halves it, the 2 restores it).
 
 Differences from PyTorch: the random source is ``rng`` (a NumPy ``Generator``,
-an int seed, or None for fresh entropy), nnlib's usual name; torch's name
+an int seed, or None for nnlib's default generator, which
+:func:`~nnlib.manual_seed` seeds), nnlib's usual name; torch's name
 ``generator=`` is accepted as a keyword alias, but not both at once. A tensor
 with a zero-sized dimension is returned unchanged without torch's warning.
 

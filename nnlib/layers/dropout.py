@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnlib._hyperparameter import Hyperparameter
-from nnlib._random import RNGLike, as_generator
+from nnlib._random import RNGLike, as_generator, default_generator
 from nnlib._validation import as_array, check_grad_output, check_number
 from nnlib.module import Module
 
@@ -27,7 +27,17 @@ class Dropout(Module):
         everything (as in PyTorch); ``p = 0`` is the identity.
     rng : numpy.random.Generator or int, optional
         Source of the masks. An int seed gives the same sequence of masks on
-        every run; each forward call in training mode draws a new mask.
+        every run; each forward call in training mode draws a new mask. None
+        (the default) draws each mask from nnlib's default generator at the
+        time of the call (:func:`~nnlib.manual_seed`,
+        :func:`~nnlib.get_rng_state`).
+
+    Attributes
+    ----------
+    generator : numpy.random.Generator or None
+        Its own generator (from ``rng``), or None when it draws from the
+        default one. A checkpoint that should resume bit for bit saves
+        ``generator.bit_generator.state`` (:func:`~nnlib.train.fit` does).
 
     Notes
     -----
@@ -43,8 +53,9 @@ class Dropout(Module):
     test time) [1]_. Shapes: any input shape; the output has the same shape
     and dtype.
 
-    Differences from PyTorch: no ``inplace`` argument; the random source is
-    ``rng`` (keyword-only) instead of torch's global generator.
+    Differences from PyTorch: no ``inplace`` argument; a generator of its
+    own can be given as ``rng`` (keyword-only); by default it uses the
+    global one, as in PyTorch.
 
     References
     ----------
@@ -69,7 +80,7 @@ class Dropout(Module):
     def __init__(self, p: float = 0.5, *, rng: RNGLike = None) -> None:
         super().__init__()
         self.p = p
-        self._rng = as_generator(rng, "Dropout")
+        self.generator = None if rng is None else as_generator(rng, "Dropout")
 
     def forward(self, input: ArrayLike) -> Array:
         """Apply a fresh mask in training mode; return ``input`` unchanged in eval mode."""
@@ -80,7 +91,8 @@ class Dropout(Module):
         if self.p == 1.0:
             mask = np.zeros(x.shape, dtype=x.dtype)
         else:
-            keep = self._rng.random(x.shape) >= self.p
+            generator = default_generator() if self.generator is None else self.generator
+            keep = generator.random(x.shape) >= self.p
             mask = keep.astype(x.dtype)
             mask *= x.dtype.type(1.0 / (1.0 - self.p))  # m / (1 - p)
         self.save_for_backward(mask, x.shape)

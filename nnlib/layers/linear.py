@@ -62,7 +62,9 @@ class Linear(Module):
     bias : bool, default True
         Learn the additive bias :math:`b`.
     rng : numpy.random.Generator or int, optional
-        Source of the initial weights; an int seed makes them reproducible.
+        Source of the initial weights; an int seed makes them reproducible;
+        None (the default) draws from nnlib's default generator
+        (:func:`~nnlib.manual_seed`).
     dtype : float32 or float64, default float64
         dtype of the parameters, kept through training. Inputs are cast to it.
 

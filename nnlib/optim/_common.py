@@ -115,7 +115,11 @@ def check_layout(saved_groups: Any, groups: list[ParamGroup], owner: str) -> Non
 def restored_state(
     saved_state: Mapping[int, Mapping[str, Any]], params: Mapping[int, Parameter], owner: str
 ) -> dict[Parameter, dict[str, Any]]:
-    """A checkpoint's per-parameter state, checked and copied, keyed by the Parameters."""
+    """A checkpoint's per-parameter state, checked and copied, keyed by the Parameters.
+
+    Arrays must have their parameter's shape and take its dtype; ``"step"``
+    becomes an ``int``.
+    """
     state: dict[Parameter, dict[str, Any]] = {}
     for index, values in saved_state.items():
         if index not in params:
@@ -124,12 +128,27 @@ def restored_state(
                 "of its param_groups lists; expected state only for listed parameters"
             )
         param = params[index]
-        restored = {}
+        restored: dict[str, Any] = {}
         for key, value in values.items():
-            if isinstance(value, np.ndarray):
+            if key == "step":
+                restored[key] = _step_count(value, f"state[{index}]['step']", owner)
+            elif isinstance(value, np.ndarray):
                 check_shape(value, param.shape, f"state[{index}][{key!r}]", owner)
                 restored[key] = value.astype(param.dtype, copy=True)
             else:
                 restored[key] = copy.deepcopy(value)
         state[param] = restored
     return state
+
+
+def _step_count(value: Any, name: str, owner: str) -> int:
+    """A step count as an ``int``; a 0-d integer array (from a flat array file) is accepted."""
+    if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iu":
+        value = int(value)
+    if isinstance(value, np.ndarray):
+        raise ValueError(
+            f"{owner}: {name} has shape {value.shape}; expected an int (a step count)"
+        )
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{owner}: {name} = {value!r}; expected an int >= 0 (a step count)")
+    return int(value)

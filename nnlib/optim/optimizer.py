@@ -257,6 +257,11 @@ class Optimizer:
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore a checkpoint made by :meth:`state_dict` of the same kind of optimizer.
 
+        The state dict may come straight from a file: ``nnlib.save`` stores
+        it and ``nnlib.load`` returns it with the same types (``betas`` a
+        tuple, step counts ints); a step count stored as a 0-d integer array
+        is accepted too.
+
         Raises
         ------
         ValueError

@@ -3,10 +3,10 @@ r"""``fit``: the mini-batch training loop, with validation, metrics and early st
 from __future__ import annotations
 
 import math
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -14,45 +14,13 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnlib._validation import NonFiniteError, check_int, first_nonfinite
 from nnlib.module import Module
+from nnlib.train.checkpoint import Progress, read_checkpoint, write_checkpoint
+from nnlib.train.history import History
 from nnlib.train.metrics import predict
 
 __all__ = ["History", "fit"]
 
 Metric = Callable[[Any, Any], float]
-
-
-@dataclass
-class History:
-    """What :func:`fit` recorded, one entry per epoch.
-
-    Attributes
-    ----------
-    history : dict of str to list of float
-        ``"train_loss"`` (mean loss per sample over the epoch's batches,
-        measured while the weights were changing), ``"val_loss"`` (after the
-        epoch, in eval mode), and ``"train_<name>"`` / ``"val_<name>"`` for
-        each metric.
-    best_epoch : int or None
-        The epoch (counted from 1) with the lowest validation loss, if there
-        was validation data.
-    stopped_epoch : int or None
-        The last epoch run when early stopping ended training, else None.
-    """
-
-    history: dict[str, list[float]] = field(default_factory=dict)
-    best_epoch: int | None = None
-    stopped_epoch: int | None = None
-
-    @property
-    def epochs(self) -> int:
-        """Number of epochs run."""
-        return len(self.history.get("train_loss", []))
-
-    def __getitem__(self, key: str) -> list[float]:
-        return self.history[key]
-
-    def _record(self, key: str, value: float) -> None:
-        self.history.setdefault(key, []).append(value)
 
 
 def _check_fit_arguments(
@@ -97,6 +65,9 @@ def fit(
     early_stopping: int | None = None,
     scheduler: Any = None,
     progress: bool = False,
+    checkpoint_path: str | os.PathLike[str] | None = None,
+    checkpoint_every: int = 1,
+    resume_from: str | os.PathLike[str] | None = None,
 ) -> History:
     r"""Train ``model`` by mini-batch gradient descent; return the per-epoch :class:`History`.
 
@@ -127,6 +98,17 @@ def fit(
         Its ``step()`` is called after each epoch.
     progress : bool, default False
         Print one line per epoch to standard error (a bar, losses, metrics).
+    checkpoint_path : str or path-like, optional
+        Write a checkpoint of the whole run to this file (with
+        :func:`~nnlib.serialization.save`, atomically, replacing the previous one) after
+        every ``checkpoint_every``-th epoch and after the last epoch run.
+    checkpoint_every : int, default 1
+        How many epochs between checkpoints.
+    resume_from : str or path-like, optional
+        A checkpoint written by ``fit``: restore it into ``model``,
+        ``optimizer`` and ``scheduler`` (built as for the original run), then
+        continue with the epoch after it, up to ``epochs`` in all. The
+        returned history includes the epochs before the checkpoint.
 
     Returns
     -------
@@ -162,6 +144,16 @@ def fit(
     gradient, a parameter or the model's output is non-finite; and a scan of
     the parameters after each epoch.
 
+    **Checkpoints.** A checkpoint holds the epoch, the model's, the
+    optimizer's and the scheduler's ``state_dict()``, the history, the
+    early-stopping state, the default generator's state
+    (:func:`~nnlib.get_rng_state`, which dropout masks and shuffling draw
+    from when built without ``rng``), and the state of every generator of
+    its own (``rng=``) that ``train_loader`` or a module of the model holds
+    as ``generator``. So a run resumed from it in a fresh process ends with
+    the same weights, bit for bit, as the uninterrupted run. The file is a
+    nested dict; ``nnlib.load(path)["model"]`` is the model's state dict.
+
     Differences from PyTorch: PyTorch has no ``fit``; this is the loop its
     tutorials write by hand, packaged. Keras's ``fit`` is the model for the
     names (``history``, early-stopping patience with best-weight restoring).
@@ -188,9 +180,14 @@ def fit(
         patience = check_int(early_stopping, "early_stopping", owner, low=1)
         if val is None:
             raise ValueError(f"{owner}: early_stopping needs val_data to monitor")
-    history = History()
-    best_loss, best_state, waited = math.inf, None, 0
-    for epoch in range(1, epochs + 1):
+    every = check_int(checkpoint_every, "checkpoint_every", owner, low=1)
+    run = Progress()
+    if resume_from is not None:
+        run = read_checkpoint(resume_from, model, optimizer, scheduler, train_loader)
+    history, best_state = run.history, run.best_state
+    best_loss, waited = run.best_loss, run.waited
+    first = epochs + 1 if history.stopped_epoch is not None else run.epoch + 1
+    for epoch in range(first, epochs + 1):
         start = time.perf_counter()
         train_loss, outputs, targets = _train_epoch(
             model, loss_fn, optimizer, train_loader, reduction, bool(metric_fns), epoch
@@ -215,8 +212,13 @@ def fit(
             scheduler.step()
         if progress:
             _print_progress(history, epoch, epochs, time.perf_counter() - start)
-        if patience is not None and waited >= patience:
+        stop = patience is not None and waited >= patience
+        if stop:
             history.stopped_epoch = epoch
+        if checkpoint_path is not None and (epoch % every == 0 or stop or epoch == epochs):
+            state = Progress(epoch, history, best_loss, best_state, waited)
+            write_checkpoint(checkpoint_path, model, optimizer, scheduler, train_loader, state)
+        if stop:
             break
     if best_state is not None:
         model.load_state_dict(best_state)

@@ -1,4 +1,4 @@
-"""Tests of nnlib.save / nnlib.load: round trips, no pickle, atomic writes, clear errors."""
+"""Tests of nnlib.save and nnlib.load on state dicts: round trips, no pickle, atomic writes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnlib import serialization
 from nnlib.layers import Flatten, Linear, Sequential
 from nnlib.serialization import load, save
 
@@ -82,7 +81,7 @@ def test_a_failure_mid_write_keeps_the_old_file_and_leaves_no_temporary(
         member.write(b"\x93NUMPY half an array")  # something reaches the disk...
         raise OSError("disk full")  # ...then the write fails
 
-    monkeypatch.setattr(serialization.np.lib.format, "write_array", broken_write_array)
+    monkeypatch.setattr(np.lib.format, "write_array", broken_write_array)
     with pytest.raises(OSError, match="disk full"):
         save({"w": np.ones(3)}, path)
     assert path.read_bytes() == before
@@ -97,18 +96,22 @@ def test_an_interrupt_mid_write_also_cleans_up(
     def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(serialization.np.lib.format, "write_array", interrupted)
+    monkeypatch.setattr(np.lib.format, "write_array", interrupted)
     with pytest.raises(KeyboardInterrupt):
         save({"w": np.ones(3)}, tmp_path / "new.npz")
     assert os.listdir(tmp_path) == []
 
 
 def test_no_pickle_in_either_direction(tmp_path: Path) -> None:
-    with pytest.raises(TypeError, match=r"save: entry 'w' has dtype object; expected a numeric"):
+    with pytest.raises(TypeError, match=r"save: obj\['w'\] has dtype object; expected a numeric"):
         save({"w": np.array([{"a": 1}], dtype=object)}, tmp_path / "x.npz")
     path = tmp_path / "pickled.npz"
     np.savez(path, w=np.array([{"a": 1}], dtype=object), allow_pickle=True)
-    with pytest.raises(ValueError, match=r"load: .*pickled.npz is not a readable .npz file"):
+    with pytest.raises(
+        ValueError,
+        match=r"load: .*pickled.npz: member 'w.npy' holds Python "
+        r"objects \(dtype object\), which would need pickle",
+    ):
         load(path)
 
 
@@ -118,8 +121,11 @@ def test_truncated_file_gives_a_clear_error(tmp_path: Path, keep: float) -> None
     save(_model(0), path)
     data = path.read_bytes()
     path.write_bytes(data[: int(keep * len(data))])
-    with pytest.raises(ValueError, match=r"is not a readable .npz file written by nnlib.save .*"
-                       r"it may be truncated or corrupted"):  # fmt: skip
+    with pytest.raises(
+        ValueError,
+        match=r"is not a readable .npz file written by nnlib.save .*"
+        r"it may be truncated or corrupted",
+    ):
         load(path)
 
 
@@ -165,8 +171,68 @@ def test_loading_into_a_different_architecture_lists_every_mismatch(tmp_path: Pa
 
 
 def test_bad_arguments(tmp_path: Path) -> None:
-    with pytest.raises(TypeError, match=r"save: key 1 is a int; expected str"):
-        save({1: np.zeros(1)}, tmp_path / "x.npz")  # type: ignore[dict-item]
-    with pytest.raises(TypeError, match=r"save: obj is a list; expected a Module or a mapping"):
-        save([np.zeros(1)], tmp_path / "x.npz")  # type: ignore[arg-type]
+    with pytest.raises(
+        TypeError, match=r"save: obj has the key 1.5, a float; expected str or int"
+    ):
+        save({1.5: np.zeros(1)}, tmp_path / "x.npz")
+    with pytest.raises(TypeError, match=r"save: obj\[0\] is a set; expected arrays, int"):
+        save([{1, 2}], tmp_path / "x.npz")
+    with pytest.raises(TypeError, match=r"save: obj\['m'\] is a Linear; .*state_dict"):
+        save({"m": Linear(1, 1)}, tmp_path / "x.npz")
     assert os.listdir(tmp_path) == []
+
+
+def test_a_member_that_is_not_npy_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        with archive.open("w.npy", "w") as member:
+            np.lib.format.write_array(member, np.zeros(2))
+        archive.writestr("notes.txt", b"raw bytes")
+    with pytest.raises(ValueError, match=r"member 'notes.txt' is not a .npy array"):
+        load(path)
+
+
+def _forged_header(path: Path, shape: tuple[int, ...], data: bytes) -> None:
+    with zipfile.ZipFile(path, "w") as archive, archive.open("w.npy", "w") as member:
+        header = {"descr": "<f8", "fortran_order": False, "shape": shape}
+        np.lib.format.write_array_header_1_0(member, header)
+        member.write(data)
+
+
+def test_a_header_claiming_more_than_the_member_holds_is_a_value_error(tmp_path: Path) -> None:
+    path = tmp_path / "huge.npz"
+    _forged_header(path, (10**12,), b"\0" * 64)
+    with pytest.raises(
+        ValueError,
+        match=r"member 'w.npy' claims shape \(1000000000000,\) of "
+        r"float64 \(8000000000000 bytes\) but holds 64 bytes",
+    ):
+        load(path)
+    _forged_header(path, (3,), b"\0" * 16)  # too little: also refused before reading
+    with pytest.raises(
+        ValueError, match=r"claims shape \(3,\) of float64 \(24 bytes\) but holds 16"
+    ):
+        load(path)
+
+
+def test_unreadable_paths_raise_what_they_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(IsADirectoryError, match=r"load: .* is a directory"):
+        load(tmp_path)
+    path = tmp_path / "w.npz"
+    save({"w": np.zeros(2)}, path)
+    if os.name == "posix" and os.geteuid() != 0:  # root reads anything: simulate below too
+        path.chmod(0)
+        with pytest.raises(PermissionError, match=r"load: permission denied to read .*w.npz"):
+            load(path)
+        path.chmod(0o644)
+
+    def denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    from nnlib.serialization import _archive
+
+    monkeypatch.setattr(_archive, "open", denied, raising=False)
+    with pytest.raises(PermissionError, match=r"load: permission denied to read .*w.npz"):
+        load(path)
