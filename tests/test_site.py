@@ -131,6 +131,25 @@ def test_root_redirect_target_exists() -> None:
     assert (HTML / match.group(1)).is_file(), f"index.html redirects to missing {match.group(1)}"
 
 
+# Text outside code and typeset math that still looks like TeX: a dollar sign or a
+# control word such as \frac or \eta (Markdown can break a formula apart, e.g. a
+# line inside $...$ that starts with "- " becomes a list item).
+RAW_TEX_IN_PROSE = r"""() => {
+    const skip = "pre, code, kbd, script, style, mjx-container, .math, .highlight";
+    const root = document.querySelector("main") || document.body;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+        acceptNode: (node) => node.parentElement.closest(skip)
+            ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+    });
+    const hits = [];
+    while (walker.nextNode()) {
+        const text = walker.currentNode.textContent;
+        if (/\$|\\[A-Za-z]+/.test(text)) hits.push(text.trim().slice(0, 100));
+    }
+    return hits;
+}"""
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(HTML).as_posix())
 def test_page_loads_cleanly(page: Path, server: str, browser: object) -> None:
     relative = page.relative_to(HTML).as_posix()
@@ -185,6 +204,8 @@ def test_page_loads_cleanly(page: Path, server: str, browser: object) -> None:
                 ".filter(e => !e.querySelector('mjx-container')).length"
             )
             assert leftover == 0, f"{relative}: {leftover} formulas were left as raw TeX"
+        raw_tex = tab.evaluate(RAW_TEX_IN_PROSE) if "<main" in html else []  # not the redirect
+        assert not raw_tex, f"{relative}: raw TeX in the text:\n" + "\n".join(raw_tex)
         tab.wait_for_load_state("networkidle")
     finally:
         context.close()

@@ -151,6 +151,9 @@ def binary_cross_entropy_with_logits(
 class BCELoss(_Loss):
     r"""Binary cross-entropy between predicted probabilities and targets.
 
+    Shape: ``input`` (probabilities in [0, 1]) any shape, ``target`` (in
+    [0, 1]) the same shape.
+
     Parameters
     ----------
     weight : array_like, optional
@@ -158,9 +161,6 @@ class BCELoss(_Loss):
         input's shape (e.g. shape ``(N, 1)`` for one weight per sample).
     reduction : {'mean', 'sum', 'none'}, default 'mean'
         ``'mean'`` divides the (weighted) sum by the number of elements.
-
-    Shape: ``input`` (probabilities in [0, 1]) any shape, ``target`` (in
-    [0, 1]) the same shape.
 
     Raises
     ------
@@ -211,6 +211,8 @@ class BCELoss(_Loss):
 class BCEWithLogitsLoss(_Loss):
     r"""Binary cross-entropy on logits: a sigmoid and :class:`BCELoss` in one stable step.
 
+    Shape: ``input`` (logits) any shape, ``target`` (in [0, 1]) the same.
+
     Parameters
     ----------
     weight : array_like, optional
@@ -222,8 +224,6 @@ class BCEWithLogitsLoss(_Loss):
         Non-negative weight of the positive term, broadcast to the input's
         shape; for multi-label input ``(N, C)`` usually one per class, shape
         ``(C,)``. A value of ``#negatives / #positives`` balances a class.
-
-    Shape: ``input`` (logits) any shape, ``target`` (in [0, 1]) the same.
 
     Raises
     ------

@@ -160,6 +160,11 @@ def cross_entropy(
 class CrossEntropyLoss(_Loss):
     r"""Cross-entropy between softmax probabilities of logits and a target.
 
+    Shape: ``input`` logits ``(N, C)``, ``(N, C, d1, ...)`` or ``(C,)`` for
+    one sample; ``target`` either integer class indices of shape ``(N,)``,
+    ``(N, d1, ...)`` or ``()``, or float class probabilities of the input's
+    shape. Output: 0-d, or per sample (the target-index shape) for ``'none'``.
+
     Parameters
     ----------
     weight : array_like of shape (C,), optional
@@ -176,11 +181,6 @@ class CrossEntropyLoss(_Loss):
     label_smoothing : float in [0, 1], default 0.0
         Mix the target with the uniform distribution:
         :math:`y \to (1 - \varepsilon)\,y + \varepsilon / C`.
-
-    Shape: ``input`` logits ``(N, C)``, ``(N, C, d1, ...)`` or ``(C,)`` for
-    one sample; ``target`` either integer class indices of shape ``(N,)``,
-    ``(N, d1, ...)`` or ``()``, or float class probabilities of the input's
-    shape. Output: 0-d, or per sample (the target-index shape) for ``'none'``.
 
     Raises
     ------

@@ -80,6 +80,9 @@ def kl_div(
 class KLDivLoss(_Loss):
     r"""Kullback-Leibler divergence :math:`\mathrm{KL}(p \,\|\, q)` with ``input`` = log q.
 
+    Shape: ``input`` any shape (log-probabilities, typically ``(N, C)``),
+    ``target`` the same shape.
+
     Parameters
     ----------
     reduction : {'mean', 'batchmean', 'sum', 'none'}, default 'mean'
@@ -89,9 +92,6 @@ class KLDivLoss(_Loss):
         which is the KL divergence divided by ``C`` as well).
     log_target : bool, default False
         If True, ``target`` holds log-probabilities :math:`\log p`.
-
-    Shape: ``input`` any shape (log-probabilities, typically ``(N, C)``),
-    ``target`` the same shape.
 
     Raises
     ------

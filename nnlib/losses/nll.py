@@ -93,6 +93,10 @@ def nll_loss(
 class NLLLoss(_Loss):
     r"""Negative log-likelihood of the target classes, given log-probabilities.
 
+    Shape: ``input`` log-probabilities ``(N, C)``, ``(N, C, d1, ...)`` or
+    ``(C,)``; ``target`` integer class indices ``(N,)``, ``(N, d1, ...)`` or
+    ``()``. Output: 0-d, or the target's shape for ``'none'``.
+
     Parameters
     ----------
     weight : array_like of shape (C,), optional
@@ -103,10 +107,6 @@ class NLLLoss(_Loss):
     reduction : {'mean', 'sum', 'none'}, default 'mean'
         ``'mean'`` divides the sum by :math:`\sum_n w_{y_n}` over the targets
         that count (their number when unweighted).
-
-    Shape: ``input`` log-probabilities ``(N, C)``, ``(N, C, d1, ...)`` or
-    ``(C,)``; ``target`` integer class indices ``(N,)``, ``(N, d1, ...)`` or
-    ``()``. Output: 0-d, or the target's shape for ``'none'``.
 
     Raises
     ------

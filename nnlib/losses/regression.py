@@ -121,14 +121,14 @@ def l1_loss(
 class MSELoss(_Loss):
     r"""Mean squared error between ``input`` and ``target``.
 
+    Shape: ``input`` any shape, ``target`` the same shape; the output is
+    0-d, or the input's shape for ``'none'``.
+
     Parameters
     ----------
     reduction : {'mean', 'sum', 'none'}, default 'mean'
         ``'none'``: the per-element losses; ``'sum'``: their sum;
         ``'mean'``: their sum divided by the number of elements.
-
-    Shape: ``input`` any shape, ``target`` the same shape; the output is
-    0-d, or the input's shape for ``'none'``.
 
     Raises
     ------
@@ -175,14 +175,14 @@ class MSELoss(_Loss):
 class L1Loss(_Loss):
     r"""Mean absolute error between ``input`` and ``target``.
 
+    Shape: ``input`` any shape, ``target`` the same shape; the output is
+    0-d, or the input's shape for ``'none'``.
+
     Parameters
     ----------
     reduction : {'mean', 'sum', 'none'}, default 'mean'
         ``'none'``: the per-element losses; ``'sum'``: their sum;
         ``'mean'``: their sum divided by the number of elements.
-
-    Shape: ``input`` any shape, ``target`` the same shape; the output is
-    0-d, or the input's shape for ``'none'``.
 
     Raises
     ------

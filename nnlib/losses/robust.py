@@ -103,14 +103,14 @@ def smooth_l1_loss(
 class HuberLoss(_Loss):
     r"""Huber loss: squared error for small residuals, absolute error beyond ``delta``.
 
+    Shape: ``input`` any shape, ``target`` the same shape.
+
     Parameters
     ----------
     reduction : {'mean', 'sum', 'none'}, default 'mean'
         As for :class:`~nnlib.losses.MSELoss`.
     delta : float, default 1.0
         Where the quadratic part meets the linear part; must be > 0.
-
-    Shape: ``input`` any shape, ``target`` the same shape.
 
     Raises
     ------
@@ -161,6 +161,8 @@ class HuberLoss(_Loss):
 class SmoothL1Loss(_Loss):
     r"""Smooth L1 loss: Huber's curve divided by its threshold ``beta``.
 
+    Shape: ``input`` any shape, ``target`` the same shape.
+
     Parameters
     ----------
     reduction : {'mean', 'sum', 'none'}, default 'mean'
@@ -168,8 +170,6 @@ class SmoothL1Loss(_Loss):
     beta : float, default 1.0
         Where the quadratic part meets the linear part; must be >= 0.
         ``beta=0`` gives exactly :class:`~nnlib.losses.L1Loss`, as in PyTorch.
-
-    Shape: ``input`` any shape, ``target`` the same shape.
 
     Raises
     ------
