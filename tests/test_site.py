@@ -314,3 +314,31 @@ def test_intro_links_to_an_archive_of_every_chapter(server: str) -> None:
         readme = archive.read("nnlib-chapters/README.txt").decode()
     assert len(names) == len(CHAPTER_SOURCES) + 1, names
     assert 'pip install "nnlib-first-principles[chapters]"' in readme
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(HTML).as_posix())
+def test_page_does_not_scroll_sideways_on_a_phone(
+    page: Path, server: str, browser: object
+) -> None:
+    # 400 px, a phone held upright: wide formulas, code and tables scroll in their own
+    # box (chapters/_static/narrow.css), never the whole page.
+    relative = page.relative_to(HTML).as_posix()
+    html = page.read_text(encoding="utf-8")
+    if "<main" not in html:
+        pytest.skip("the redirect page has no content")
+    context = browser.new_context(viewport={"width": 400, "height": 800})  # type: ignore[attr-defined]
+    tab = context.new_page()
+    try:
+        tab.goto(f"{server}/{relative}", wait_until="load")
+        if 'class="math' in html or "\\(" in html:
+            tab.wait_for_function(
+                "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                timeout=20000,
+            )
+            tab.evaluate("() => MathJax.startup.promise")
+        overflow = tab.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+    finally:
+        context.close()
+    assert overflow <= 0, f"{relative}: at 400 px the page scrolls sideways by {overflow} px"
