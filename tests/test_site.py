@@ -22,6 +22,7 @@ import urllib.parse
 import urllib.request
 import zipfile
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -342,3 +343,59 @@ def test_page_does_not_scroll_sideways_on_a_phone(
     finally:
         context.close()
     assert overflow <= 0, f"{relative}: at 400 px the page scrolls sideways by {overflow} px"
+
+
+class _LiteralScanner(HTMLParser):
+    """Collect the text of each inline code literal, and whether it sits in a link."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links = 0
+        self.in_literal = False
+        self.literals: list[tuple[str, bool]] = []
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = dict(attrs).get("class") or ""
+        if tag == "a":
+            self.links += 1
+        elif tag == "code" and "literal" in classes.split():
+            self.in_literal, self.text = True, ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self.links -= 1
+        elif tag == "code" and self.in_literal:
+            self.in_literal = False
+            self.literals.append((self.text.strip(), self.links > 0))
+
+    def handle_data(self, data: str) -> None:
+        if self.in_literal:
+            self.text += data
+
+
+def _public_classes() -> set[str]:
+    import nnlib
+
+    modules = [getattr(nnlib, name) for name in nnlib.__all__]
+    modules = [nnlib, *(m for m in modules if hasattr(m, "__all__"))]
+    return {name for module in modules for name in module.__all__ if name[:1].isupper()}
+
+
+CHAPTER_PAGES = [
+    page
+    for page in PAGES
+    if page.parent.name == "chapters" and page.stem not in ("api", "bibliography")
+]
+
+
+@pytest.mark.parametrize("page", CHAPTER_PAGES, ids=lambda p: p.stem)
+def test_chapter_text_links_nnlib_classes_to_the_api_reference(page: Path) -> None:
+    # chapters/_ext/api_links.py turns `Linear`, `CrossEntropyLoss`, ... into links.
+    scanner = _LiteralScanner()
+    scanner.feed(page.read_text(encoding="utf-8"))
+    classes = _public_classes()
+    unlinked = sorted(
+        {text for text, linked in scanner.literals if text in classes and not linked}
+    )
+    assert not unlinked, f"{page.name}: nnlib classes named without a link: {unlinked}"
