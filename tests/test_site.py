@@ -399,3 +399,12 @@ def test_chapter_text_links_nnlib_classes_to_the_api_reference(page: Path) -> No
         {text for text, linked in scanner.literals if text in classes and not linked}
     )
     assert not unlinked, f"{page.name}: nnlib classes named without a link: {unlinked}"
+
+
+@pytest.mark.parametrize("page", CHAPTER_PAGES, ids=lambda p: p.stem)
+def test_figures_are_described_by_their_captions_not_their_paths(page: Path) -> None:
+    # chapters/_ext/figure_alt.py: a screen reader reads the caption, not a file name.
+    html = page.read_text(encoding="utf-8")
+    alts = re.findall(r'<img alt="([^"]*)"', html)
+    paths = [alt for alt in alts if re.search(r"\.(png|svg|jpe?g)$", alt)]
+    assert not paths, f"{page.name}: images described by their file paths: {paths[:3]}"
