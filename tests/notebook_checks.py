@@ -7,6 +7,7 @@ on deliberately broken notebooks to show that the checks can fail.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +80,24 @@ def escape_problems(notebook: Notebook) -> tuple[list[str], int]:
             if not comments:
                 problems.append(f"code cell {index} ignores its output without saying why")
     return problems, ignored
+
+
+def nbval_command(folder: Path, *arguments: str) -> list[str]:
+    """The command that runs strict nbval on notebooks in ``folder``, as its own root.
+
+    ``arguments`` name the notebooks (relative to ``folder``) and any further
+    options; the test session's cache and configuration stay out of it.
+    """
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        "--nbval",
+        "--nbval-current-env",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--rootdir",
+        str(folder),
+        *arguments,
+    ]

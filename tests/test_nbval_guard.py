@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import copy
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from tests.notebook_checks import escape_problems, execution_problems, output_problems
+from tests.notebook_checks import (
+    escape_problems,
+    execution_problems,
+    nbval_command,
+    output_problems,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,19 +41,7 @@ def _nbval(notebook: nbformat.NotebookNode, folder: Path) -> subprocess.Complete
     path = folder / "sample.ipynb"
     nbformat.write(notebook, path)
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--nbval",
-            "--nbval-current-env",
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            "--rootdir",
-            str(folder),
-            str(path),
-        ],
+        nbval_command(folder, str(path)),
         cwd=folder,
         capture_output=True,
         text=True,

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.notebook_checks import load
+from tests.notebook_checks import load, nbval_command
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
@@ -91,24 +91,11 @@ def run_notebooks(
     for notebook in notebooks:
         shutil.copy(notebook, folder / notebook.name)
     env = {**os.environ, **environment, "PYTHONPATH": str(site)}
+    notebooks_here = sorted(p.name for p in folder.glob("*.ipynb"))
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--nbval",
-            "--nbval-current-env",
-            "--nbval-sanitize-with",
-            str(SANITIZE),
-            "-p",
-            "no:cacheprovider",
-            "-c",
-            os.devnull,
-            "--rootdir",
-            str(folder),
-            "-q",
-            *sorted(p.name for p in folder.glob("*.ipynb")),
-        ],
+        nbval_command(
+            folder, "--nbval-sanitize-with", str(SANITIZE), "-c", os.devnull, *notebooks_here
+        ),
         cwd=folder,
         env=env,
         capture_output=True,
