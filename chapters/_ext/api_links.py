@@ -53,8 +53,10 @@ def _link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         if name not in targets:
             continue
         target_doc, anchor = targets[name]
-        page = "" if app.builder.name == "singlehtml" else app.builder.get_relative_uri(
-            docname, target_doc
+        page = (
+            ""
+            if app.builder.name == "singlehtml"
+            else app.builder.get_relative_uri(docname, target_doc)
         )
         uri = f"{page}#{anchor}"
         link = nodes.reference("", "", internal=True, refuri=uri, classes=["api-link"])
