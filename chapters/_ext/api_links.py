@@ -41,10 +41,15 @@ def _targets(app: Sphinx) -> dict[str, tuple[str, str]]:
     return {name: next(iter(places)) for name, places in found.items() if len(places) == 1}
 
 
+def _collect(app: Sphinx, env: Any) -> None:
+    """Once all pages are read, and before any is written: the link targets."""
+    env.nnlib_api_targets = _targets(app)
+
+
 def _link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if docname.startswith(_API_PREFIX) or not docname.startswith("chapters/"):
         return
-    targets = _targets(app)
+    targets = app.env.nnlib_api_targets
     for literal in list(doctree.findall(nodes.literal)):
         if any(isinstance(parent, nodes.reference) for parent in _ancestors(literal)):
             continue
@@ -74,5 +79,6 @@ def _ancestors(node: nodes.Node) -> list[nodes.Node]:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("env-updated", _collect)
     app.connect("doctree-resolved", _link)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
