@@ -466,6 +466,8 @@ UNDER_THE_HOOD = r"""() => {
     const admonitions = Array.from(document.querySelectorAll("div.admonition.dropdown"))
         .filter((box) => title(box.querySelector(".admonition-title")))
         .map((box) => ({
+            // sphinx-togglebutton ignores a click on code inside the title
+            codeInTitle: !!box.querySelector(".admonition-title code"),
             collapsed: box.classList.contains("toggle-hidden"),
             bodyShown: Array.from(box.children).slice(1).some(shown),
         }));
@@ -488,9 +490,16 @@ def test_under_the_hood_dropdowns_start_collapsed_and_open_on_click(
     tab = context.new_page()
     try:
         tab.goto(f"{server}/{relative}", wait_until="load")
+        text = tab.inner_text("main")
         before = tab.evaluate(UNDER_THE_HOOD)
         admonitions, cells = before["admonitions"], before["cells"]
         assert admonitions, f"{relative}: no 'Under the hood' dropdown"
+        # A directive that failed to parse (a backtick fence whose title holds inline
+        # code, say) shows up as its own source text.
+        for raw in ("{admonition}", ":class: dropdown"):
+            assert raw not in text, f"{relative}: an unparsed directive shows {raw!r}"
+        titled = [i for i, box in enumerate(admonitions) if box["codeInTitle"]]
+        assert not titled, f"{relative}: code in the titles of dropdowns {titled} is not clickable"
         for kind, boxes in (("dropdown", admonitions), ("hidden cell", cells)):
             open_ones = [
                 i for i, box in enumerate(boxes) if not box["collapsed"] or box["bodyShown"]
