@@ -127,8 +127,13 @@ def print_pdf(page: Path, output: Path) -> None:
             if problems["unrendered"] or problems["errors"] or problems["images"] or outside:
                 raise SystemExit(f"{page}: not ready to print: {problems}, outside: {outside}")
             tab.add_style_tag(content=PRINT_CSS)
-            # As the browser's own printing does: open collapsed blocks (solutions).
+            # As the browser's own printing does: open collapsed blocks (solutions and
+            # Under the hood dropdowns); then the collapsed code cells, which paper
+            # cannot unfold either.
             tab.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+            tab.evaluate(
+                "() => document.querySelectorAll('details.hide').forEach(d => d.open = true)"
+            )
             tab.pdf(
                 path=str(output),
                 format="A4",
