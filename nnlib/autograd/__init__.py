@@ -5,7 +5,7 @@ recorded, and ``loss.backward()`` fills the leaves' ``grad``. Derived and
 built step by step in the chapter *Automatic differentiation*.
 """
 
-from nnlib.autograd import ops
+from nnlib.autograd import functional, ops
 from nnlib.autograd.function import Function, FunctionCtx
 from nnlib.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from nnlib.autograd.graph import Node
@@ -17,6 +17,7 @@ __all__ = [
     "Node",
     "Tensor",
     "enable_grad",
+    "functional",
     "is_grad_enabled",
     "no_grad",
     "ops",
