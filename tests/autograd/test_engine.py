@@ -148,3 +148,22 @@ def test_only_branches_that_need_grad_are_computed() -> None:
     assert y.grad_fn.inputs[1] is None
     y.sum().backward()
     assert c.grad is None
+
+
+def test_backward_frees_the_saved_arrays() -> None:
+    import weakref
+
+    x = tensor(np.ones(3), requires_grad=True)
+    hidden = x.exp()
+    saved = weakref.ref(hidden.data)  # exp's VJP keeps its output
+    y = (hidden * 2).sum()
+    del hidden
+    assert saved() is not None
+    y.backward()
+    assert saved() is None
+
+
+def test_nnlib_autograd_is_reachable_from_import_nnlib() -> None:
+    import nnlib
+
+    assert nnlib.autograd.tensor is tensor
