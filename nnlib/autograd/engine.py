@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from nnlib.autograd.graph import Node, check_gradient_shape
 
 if TYPE_CHECKING:
-    from nnlib.autograd.tensor import Tensor
+    from nnlib.autograd._base import TensorBase as Tensor
 
 __all__ = ["backward", "topological_order"]
 

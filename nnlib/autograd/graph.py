@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 if TYPE_CHECKING:
-    from nnlib.autograd.tensor import Tensor
+    from nnlib.autograd._base import TensorBase as Tensor
 
 __all__ = ["FREED", "VJP", "Node"]
 
