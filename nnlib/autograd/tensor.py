@@ -66,7 +66,11 @@ class Tensor(TensorBase):
     (``<``, ``==``, ...) return NumPy boolean arrays; there are no in-place
     operations on tensors (``data`` can be changed in place, unrecorded);
     shapes that do not broadcast raise ``ValueError`` (PyTorch:
-    ``RuntimeError``).
+    ``RuntimeError``). As in PyTorch, values are not checked for NaN or
+    infinity, and infinities arise where PyTorch's do (``log(0)``, the
+    gradient of ``sqrt`` at 0); the formulas never turn finite values into
+    NaN where PyTorch's stay finite (``x ** 0`` has gradient 0 at 0,
+    saturated ``tanh`` and ``sigmoid`` keep their small gradients).
 
     Examples
     --------
