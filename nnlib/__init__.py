@@ -6,6 +6,7 @@ Each part is derived, implemented and verified in a chapter of the book
 
 from nnlib import (
     activations,
+    autograd,
     data,
     functional,
     init,
@@ -35,6 +36,7 @@ __all__ = [
     "Sequential",
     "__version__",
     "activations",
+    "autograd",
     "data",
     "functional",
     "get_rng_state",

@@ -36,7 +36,11 @@ class Parameter:
     Differences from PyTorch: ``torch.nn.Parameter`` is a tensor subclass
     whose ``.grad`` autograd fills. Here ``Parameter`` is a plain holder of
     two NumPy arrays and the modules' explicit ``backward`` methods fill
-    ``.grad`` through :meth:`accumulate_grad`.
+    ``.grad`` through :meth:`accumulate_grad`; it is not an
+    :class:`nnlib.autograd.Tensor`, and operations on it are not recorded.
+    For automatic differentiation, use a leaf tensor
+    (``nnlib.autograd.tensor(p.data, requires_grad=True)``); the optimizers
+    accept both, since both have ``.data`` and ``.grad``.
 
     Examples
     --------

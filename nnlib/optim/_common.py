@@ -10,12 +10,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nnlib._validation import check_number, check_shape
+from nnlib.autograd.tensor import Tensor
 from nnlib.parameter import Parameter
 
 if TYPE_CHECKING:
     from nnlib.optim.optimizer import Optimizer
 
 Array = NDArray[np.floating[Any]]
+Param = Parameter | Tensor
+"""What an optimizer updates: an ``nnlib.Parameter`` or a leaf tensor that requires grad."""
 
 
 class ParamGroup(dict[str, Any]):
@@ -32,7 +35,7 @@ class ParamGroup(dict[str, Any]):
         self,
         check: Callable[[Mapping[str, Any], str], None],
         owner: str,
-        params: list[Parameter],
+        params: list[Param],
         options: Mapping[str, Any],
     ) -> None:
         check(options, owner)
@@ -86,7 +89,7 @@ def _lerp_(start: Array, end: Array, weight: float) -> None:
         np.subtract(end, difference, out=start)
 
 
-def _check_denominator(optimizer: Optimizer, param: Parameter, denom: Array) -> None:
+def _check_denominator(optimizer: Optimizer, param: Param, denom: Array) -> None:
     """With ``eps = 0`` a coordinate whose gradients were all 0 would divide 0 by 0: refuse."""
     if np.all(denom > 0):
         return
@@ -113,14 +116,14 @@ def check_layout(saved_groups: Any, groups: list[ParamGroup], owner: str) -> Non
 
 
 def restored_state(
-    saved_state: Mapping[int, Mapping[str, Any]], params: Mapping[int, Parameter], owner: str
-) -> dict[Parameter, dict[str, Any]]:
+    saved_state: Mapping[int, Mapping[str, Any]], params: Mapping[int, Param], owner: str
+) -> dict[Param, dict[str, Any]]:
     """A checkpoint's per-parameter state, checked and copied, keyed by the Parameters.
 
     Arrays must have their parameter's shape and take its dtype; ``"step"``
     becomes an ``int``.
     """
-    state: dict[Parameter, dict[str, Any]] = {}
+    state: dict[Param, dict[str, Any]] = {}
     for index, values in saved_state.items():
         if index not in params:
             raise ValueError(

@@ -10,14 +10,41 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nnlib._validation import check_finite, check_number, check_shape, first_nonfinite
-from nnlib.optim._common import ParamGroup, check_layout, restored_state
+from nnlib.autograd.tensor import Tensor
+from nnlib.optim._common import Param, ParamGroup, check_layout, restored_state
 from nnlib.parameter import Parameter
 
 __all__ = ["Optimizer", "ParamsT"]
 
 Array = NDArray[np.floating[Any]]
-ParamsT = Iterable[Parameter] | Iterable[dict[str, Any]]
-"""What an optimizer accepts: Parameters, or parameter groups as dicts."""
+ParamsT = Iterable[Param] | Iterable[dict[str, Any]]
+"""What an optimizer accepts: Parameters or leaf tensors, or parameter groups as dicts."""
+
+
+def _refusal(param: Any) -> TypeError | ValueError | None:
+    """Why ``param`` cannot be optimized, or None for a Parameter or a leaf tensor needing grad.
+
+    Both have ``.data``, updated in place, and ``.grad``, filled by a
+    backward pass: the modules' explicit ``backward`` or ``Tensor.backward``.
+    """
+    if isinstance(param, Parameter):
+        return None
+    if not isinstance(param, Tensor):
+        return TypeError(
+            f"is a {type(param).__name__}; expected an nnlib.Parameter or a leaf "
+            "nnlib.autograd.Tensor with requires_grad=True"
+        )
+    if param.grad_fn is not None:
+        return ValueError(
+            "is a non-leaf Tensor (computed by an operation), and a non-leaf Tensor can't be "
+            "optimized; expected a leaf tensor created with requires_grad=True"
+        )
+    if not param.requires_grad:
+        return ValueError(
+            "is a Tensor with requires_grad=False, which never gets a gradient; expected "
+            "requires_grad=True"
+        )
+    return None
 
 
 class Optimizer:
@@ -29,9 +56,11 @@ class Optimizer:
 
     Parameters
     ----------
-    params : iterable of Parameter, or iterable of dict
-        The parameters to optimize, or parameter groups: dicts with a
-        ``"params"`` entry and any hyperparameters that override
+    params : iterable of Parameter or Tensor, or iterable of dict
+        The parameters to optimize: ``nnlib.Parameter`` objects, or leaf
+        :class:`nnlib.autograd.Tensor` objects with ``requires_grad=True``
+        (both have ``.data`` and ``.grad``); or parameter groups: dicts with
+        a ``"params"`` entry and any hyperparameters that override
         ``defaults`` for that group (``[{"params": w, "lr": 0.1},
         {"params": b}]``).
     defaults : dict
@@ -53,10 +82,10 @@ class Optimizer:
     ------
     TypeError
         If ``params`` is a single Parameter or holds something that is not a
-        Parameter, or a hyperparameter has the wrong type.
+        Parameter or a tensor, or a hyperparameter has the wrong type.
     ValueError
-        If there are no parameters, a parameter appears twice, or a
-        hyperparameter is out of range.
+        If there are no parameters, a parameter appears twice, a tensor is
+        not a leaf or does not require grad, or a hyperparameter is out of range.
 
     Notes
     -----
@@ -69,8 +98,10 @@ class Optimizer:
     not only in ``defaults``, and again whenever one is assigned; a
     parameter listed twice is an error (PyTorch warns when it is twice in
     one group); parameters given as ``(name, tensor)`` pairs are not
-    supported; :meth:`step` refuses gradients of the wrong shape or with NaN
-    or infinity (PyTorch would broadcast or propagate them);
+    supported; ``nnlib.Parameter`` is not a tensor, so parameters are either
+    Parameters or leaf :class:`nnlib.autograd.Tensor` objects, and a tensor
+    with ``requires_grad=False`` is refused; :meth:`step` refuses gradients
+    of the wrong shape or with NaN or infinity (PyTorch would broadcast or propagate them);
     :meth:`state_dict` returns copies of the state arrays (PyTorch returns
     references), and a step count is an ``int`` (PyTorch stores a tensor).
 
@@ -93,10 +124,11 @@ class Optimizer:
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         owner = type(self).__name__
-        if isinstance(params, Parameter):
+        if isinstance(params, (Parameter, Tensor)):
             raise TypeError(
-                f"{owner}: params is a single Parameter; expected an iterable of Parameters "
-                "or of parameter-group dicts, e.g. [p] or model.parameters()"
+                f"{owner}: params is a single {type(params).__name__}; expected an iterable of "
+                "Parameters or tensors, or of parameter-group dicts, e.g. [p] or "
+                "model.parameters()"
             )
         if isinstance(params, (dict, str, np.ndarray)) or not isinstance(params, Iterable):
             raise TypeError(
@@ -106,7 +138,7 @@ class Optimizer:
         self._check_options(defaults, owner)
         self.defaults: dict[str, Any] = dict(defaults)
         self.param_groups: list[ParamGroup] = []
-        self.state: dict[Parameter, dict[str, Any]] = {}
+        self.state: dict[Param, dict[str, Any]] = {}
         groups: list[Any] = list(params)
         if not groups:
             raise ValueError(
@@ -156,7 +188,7 @@ class Optimizer:
         if "params" not in param_group:
             raise ValueError(f"{where} has no 'params' entry; expected a dict with one")
         params = param_group["params"]
-        if isinstance(params, Parameter):
+        if isinstance(params, (Parameter, Tensor)):
             params = [params]
         elif isinstance(params, (set, frozenset)):
             raise TypeError(
@@ -168,11 +200,9 @@ class Optimizer:
         seen = {id(p) for group in self.param_groups for p in group["params"]}
         offset = sum(len(group["params"]) for group in self.param_groups)
         for position, param in enumerate(params):
-            if not isinstance(param, Parameter):
-                raise TypeError(
-                    f"{owner}: params[{offset + position}] is a {type(param).__name__}; "
-                    "expected an nnlib.Parameter"
-                )
+            refusal = _refusal(param)
+            if refusal is not None:
+                raise type(refusal)(f"{owner}: params[{offset + position}] {refusal}")
             if id(param) in seen:
                 raise ValueError(
                     f"{owner}: params[{offset + position}] appears more than once; expected "
@@ -184,7 +214,7 @@ class Optimizer:
             options.setdefault(key, value)
         self.param_groups.append(ParamGroup(self._check_options, where, params, options))
 
-    def _params(self) -> Iterator[tuple[int, ParamGroup, Parameter]]:
+    def _params(self) -> Iterator[tuple[int, ParamGroup, Param]]:
         """Every parameter with its position across all groups, and its group."""
         index = 0
         for group in self.param_groups:
@@ -192,7 +222,7 @@ class Optimizer:
                 yield index, group, param
                 index += 1
 
-    def _grads(self) -> list[tuple[ParamGroup, Parameter, Array]]:
+    def _grads(self) -> list[tuple[ParamGroup, Param, Array]]:
         """``(group, param, grad)`` for each parameter with a gradient, checked first.
 
         Every gradient is checked for its shape and for NaN and infinity

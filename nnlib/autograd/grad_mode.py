@@ -1,0 +1,136 @@
+"""Whether operations are recorded for a backward pass: ``no_grad`` and friends.
+
+Recording costs time and keeps intermediate arrays alive. Evaluating a
+model, or updating its parameters by hand, needs neither, so it runs inside
+``with no_grad():``, where every result is a constant.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from types import TracebackType
+from typing import Any
+
+__all__ = ["enable_grad", "is_grad_enabled", "no_grad", "set_grad_enabled"]
+
+_enabled = True
+
+
+def is_grad_enabled() -> bool:
+    """True if new operations are recorded (the default), False inside ``no_grad``.
+
+    Examples
+    --------
+    >>> is_grad_enabled()
+    True
+    >>> with no_grad():
+    ...     is_grad_enabled()
+    False
+    """
+    return _enabled
+
+
+class set_grad_enabled(contextlib.ContextDecorator):
+    r"""Turn recording on or off: at once, and back to what it was when used with ``with``.
+
+    Parameters
+    ----------
+    mode : bool
+        Record operations (True) or not (False).
+
+    Notes
+    -----
+    Differences from PyTorch: the mode is global to the process, not per
+    thread.
+
+    Examples
+    --------
+    >>> with set_grad_enabled(False):
+    ...     is_grad_enabled()
+    False
+    >>> is_grad_enabled()
+    True
+    """
+
+    def __init__(self, mode: bool) -> None:
+        global _enabled
+        if not isinstance(mode, bool):
+            raise TypeError(f"set_grad_enabled: mode must be a bool, got {type(mode).__name__}")
+        self._previous = _enabled
+        self._mode = mode
+        _enabled = mode
+
+    def __call__(self, func: Any) -> Any:
+        global _enabled
+        _enabled = self._previous  # as a decorator it changes nothing until called
+        return super().__call__(func)
+
+    def _recreate_cm(self) -> set_grad_enabled:
+        return set_grad_enabled(self._mode)  # each call sets the mode afresh
+
+    def __enter__(self) -> None:
+        global _enabled
+        _enabled = self._mode
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        global _enabled
+        _enabled = self._previous
+
+
+class no_grad(contextlib.ContextDecorator):
+    r"""Context manager (or decorator) inside which no operation is recorded.
+
+    Results computed inside have ``requires_grad=False`` and no ``grad_fn``,
+    whatever their inputs; on leaving, the previous mode returns.
+
+    Examples
+    --------
+    >>> from nnlib.autograd import tensor
+    >>> w = tensor([1.0, 2.0], requires_grad=True)
+    >>> with no_grad():
+    ...     y = w * 2
+    >>> y.requires_grad
+    False
+    >>> @no_grad()
+    ... def evaluate(x):
+    ...     return (x * x).sum()
+    >>> evaluate(w).requires_grad
+    False
+    """
+
+    def __enter__(self) -> None:
+        global _enabled
+        self._previous = _enabled
+        _enabled = False
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        global _enabled
+        _enabled = self._previous
+
+
+class enable_grad(contextlib.ContextDecorator):
+    """Context manager (or decorator) that turns recording back on, e.g. inside ``no_grad``."""
+
+    def __enter__(self) -> None:
+        global _enabled
+        self._previous = _enabled
+        _enabled = True
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        global _enabled
+        _enabled = self._previous
