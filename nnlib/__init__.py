@@ -14,6 +14,7 @@ from nnlib import (
     optim,
     serialization,
     train,
+    utils,
 )
 from nnlib._random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from nnlib.gradcheck import GradcheckError, GradcheckResult, gradcheck
@@ -68,4 +69,5 @@ __all__ = [
     "serialization",
     "set_rng_state",
     "train",
+    "utils",
 ]
