@@ -15,10 +15,22 @@ from nnlib import (
     optim,
     serialization,
     train,
+    utils,
 )
 from nnlib._random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from nnlib.gradcheck import GradcheckError, GradcheckResult, gradcheck
-from nnlib.layers import Dropout, Flatten, Linear, Sequential
+from nnlib.layers import (
+    BatchNorm1d,
+    Dropout,
+    Flatten,
+    Identity,
+    LayerNorm,
+    Linear,
+    ModuleDict,
+    ModuleList,
+    Residual,
+    Sequential,
+)
 from nnlib.module import Module
 from nnlib.parameter import Parameter
 from nnlib.serialization import load, save
@@ -26,13 +38,19 @@ from nnlib.serialization import load, save
 __version__ = "0.1.0"
 
 __all__ = [
+    "BatchNorm1d",
     "Dropout",
     "Flatten",
     "GradcheckError",
     "GradcheckResult",
+    "Identity",
+    "LayerNorm",
     "Linear",
     "Module",
+    "ModuleDict",
+    "ModuleList",
     "Parameter",
+    "Residual",
     "Sequential",
     "__version__",
     "activations",
@@ -53,4 +71,5 @@ __all__ = [
     "serialization",
     "set_rng_state",
     "train",
+    "utils",
 ]
