@@ -10,26 +10,31 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nnlib._validation import check_bool, check_number
+from nnlib.autograd import Tensor
 from nnlib.parameter import Parameter
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
 
 
-def _grads(parameters: Parameter | Iterable[Parameter], owner: str) -> list[NDArray[Any]]:
+Param = Parameter | Tensor
+"""What can be clipped: an ``nnlib.Parameter`` or an autograd tensor (its ``.grad``)."""
+
+
+def _grads(parameters: Param | Iterable[Param], owner: str) -> list[NDArray[Any]]:
     """The gradients that are not None of one parameter or an iterable of them."""
-    if isinstance(parameters, Parameter):
+    if isinstance(parameters, (Parameter, Tensor)):
         parameters = [parameters]
     elif not isinstance(parameters, Iterable):
         raise TypeError(
-            f"{owner}: parameters is a {type(parameters).__name__}; expected a Parameter or "
-            "an iterable of Parameters (e.g. model.parameters())"
+            f"{owner}: parameters is a {type(parameters).__name__}; expected a Parameter, "
+            "a Tensor or an iterable of them (e.g. model.parameters())"
         )
     grads = []
     for position, param in enumerate(parameters):
-        if not isinstance(param, Parameter):
+        if not isinstance(param, (Parameter, Tensor)):
             raise TypeError(
                 f"{owner}: parameters[{position}] is a {type(param).__name__}; "
-                "expected a Parameter"
+                "expected a Parameter or a Tensor"
             )
         if param.grad is not None:
             grads.append(param.grad)
@@ -63,7 +68,7 @@ def _check_foreach(foreach: Any, owner: str) -> None:
 
 
 def clip_grad_norm_(
-    parameters: Parameter | Iterable[Parameter],
+    parameters: Param | Iterable[Param],
     max_norm: float,
     norm_type: float = 2.0,
     error_if_nonfinite: bool = False,
@@ -73,9 +78,9 @@ def clip_grad_norm_(
 
     Parameters
     ----------
-    parameters : Parameter or iterable of Parameter
-        Whose ``.grad`` to clip, in place; parameters whose ``grad`` is None
-        are skipped.
+    parameters : Parameter or Tensor, or an iterable of them
+        Whose ``.grad`` to clip, in place (an :mod:`nnlib.autograd` tensor
+        works like a ``Parameter``); those whose ``grad`` is None are skipped.
     max_norm : float
         The largest norm allowed; finite and >= 0.
     norm_type : float, default 2.0
@@ -97,7 +102,7 @@ def clip_grad_norm_(
     Raises
     ------
     TypeError
-        If ``parameters`` holds something other than Parameters.
+        If ``parameters`` holds something other than Parameters and Tensors.
     ValueError
         If ``max_norm`` is negative or not finite, or ``norm_type`` is not
         > 0.
@@ -163,14 +168,14 @@ def clip_grad_norm_(
 
 
 def clip_grad_value_(
-    parameters: Parameter | Iterable[Parameter], clip_value: float, foreach: bool | None = None
+    parameters: Param | Iterable[Param], clip_value: float, foreach: bool | None = None
 ) -> None:
     r"""Clamp every gradient entry to :math:`[-c, c]`, in place, with :math:`c` = ``clip_value``.
 
     Parameters
     ----------
-    parameters : Parameter or iterable of Parameter
-        Whose ``.grad`` to clip; parameters whose ``grad`` is None are skipped.
+    parameters : Parameter or Tensor, or an iterable of them
+        Whose ``.grad`` to clip; those whose ``grad`` is None are skipped.
     clip_value : float
         :math:`c`, finite and >= 0.
     foreach : bool or None, default None
@@ -179,7 +184,7 @@ def clip_grad_value_(
     Raises
     ------
     TypeError
-        If ``parameters`` holds something other than Parameters.
+        If ``parameters`` holds something other than Parameters and Tensors.
     ValueError
         If ``clip_value`` is negative or not finite.
 

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from nnlib import Parameter
+from nnlib.autograd import tensor
 from nnlib.utils import clip_grad_norm_, clip_grad_value_
 from tests.conftest import SYMPY_RTOL
 
@@ -105,6 +106,19 @@ def test_clip_grad_value_clamps_each_entry() -> None:
     assert params[1].grad is None
 
 
+def test_autograd_tensors_are_clipped_like_parameters() -> None:
+    grads = [np.array([3.0, -4.0]), np.array([[12.0]])]
+    params = _params(grads)
+    tensors = [tensor(np.zeros(g.shape), requires_grad=True) for g in grads]
+    for leaf, grad in zip(tensors, grads, strict=True):
+        leaf.grad = grad.copy()
+    assert clip_grad_norm_(tensors, 1.0) == clip_grad_norm_(params, 1.0) == 13.0
+    for leaf, param in zip(tensors, params, strict=True):
+        np.testing.assert_array_equal(leaf.grad, param.grad)
+    clip_grad_value_(tensors[0], 0.05)
+    np.testing.assert_array_equal(tensors[0].grad, np.clip(params[0].grad, -0.05, 0.05))
+
+
 def test_bad_arguments_raise() -> None:
     param = Parameter(np.zeros(1))
     param.grad = np.ones(1)
@@ -122,7 +136,9 @@ def test_bad_arguments_raise() -> None:
         clip_grad_norm_(param, 1.0, norm_type=-math.inf)
     with pytest.raises(TypeError, match=r"parameters\[1\] is a ndarray; expected a Parameter"):
         clip_grad_norm_([param, np.ones(1)], 1.0)  # type: ignore[list-item]
-    with pytest.raises(TypeError, match=r"parameters is a float; expected a Parameter or an"):
+    with pytest.raises(
+        TypeError, match=r"parameters is a float; expected a Parameter, a Tensor or"
+    ):
         clip_grad_value_(1.0, 1.0)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"foreach must be True or False"):
         clip_grad_norm_(param, 1.0, foreach="yes")  # type: ignore[arg-type]
