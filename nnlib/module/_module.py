@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from nnlib._module_checks import RELEASED, check_not_in_tree, check_saved, checked_state
+from nnlib.module._checks import RELEASED, check_not_in_tree, check_saved
+from nnlib.module._state import add_buffer, check_buffer, checked_state, state_arrays
 from nnlib.parameter import Parameter
 
 __all__ = ["Module"]
@@ -31,7 +32,11 @@ class Module:
     Attributes that are :class:`~nnlib.Parameter` or ``Module`` instances are
     registered automatically, in assignment order, so :meth:`parameters`,
     :meth:`named_parameters`, :meth:`state_dict`, :meth:`train` and
-    :meth:`zero_grad` reach every submodule.
+    :meth:`zero_grad` reach every submodule. Arrays that are state but not
+    learned, such as the running statistics of
+    :class:`~nnlib.layers.BatchNorm1d`, are registered with
+    :meth:`register_buffer`: :meth:`state_dict` saves them (unless
+    ``persistent=False``), optimizers never see them.
 
     Attributes
     ----------
@@ -73,8 +78,9 @@ class Module:
     its own ``backward``, which is exactly what the chapter on
     backpropagation derives, and :meth:`save_for_backward` plays the part of
     ``ctx.save_for_backward`` in a ``torch.autograd.Function``. Registering
-    one instance twice is allowed in PyTorch. Buffers, hooks and devices do
-    not exist in nnlib.
+    one instance twice is allowed in PyTorch. Buffers are NumPy arrays
+    (``register_buffer`` raises ``ValueError`` where PyTorch raises
+    ``KeyError`` for a bad name). Hooks and devices do not exist in nnlib.
 
     Examples
     --------
@@ -107,10 +113,14 @@ class Module:
     training: bool
     _parameters: dict[str, Parameter]
     _modules: dict[str, Module]
+    _buffers: dict[str, NDArray[Any] | None]
+    _non_persistent_buffers: set[str]
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "_buffers", {})
+        object.__setattr__(self, "_non_persistent_buffers", set())
         object.__setattr__(self, "training", True)
 
     # -- registration -----------------------------------------------------
@@ -124,22 +134,62 @@ class Module:
             )
         params: dict[str, Parameter] = attributes["_parameters"]
         modules: dict[str, Module] = attributes["_modules"]
+        buffers: dict[str, NDArray[Any] | None] = attributes["_buffers"]
         if isinstance(value, Parameter):
-            modules.pop(name, None)
+            self._unregister(name)
             params[name] = value
         elif isinstance(value, Module):
             check_not_in_tree(self, name, value)
-            params.pop(name, None)
+            self._unregister(name)
             modules[name] = value
-        elif name in params or name in modules:  # a registered name becomes a plain one
-            params.pop(name, None)
-            modules.pop(name, None)
+        elif name in buffers:  # an array assigned to a buffer stays a buffer, as in PyTorch
+            buffers[name] = check_buffer(self, name, value)
+        else:  # a registered name becomes a plain one
+            self._unregister(name)
         object.__setattr__(self, name, value)  # honours properties of subclasses
 
     def __delattr__(self, name: str) -> None:
-        self.__dict__["_parameters"].pop(name, None)
-        self.__dict__["_modules"].pop(name, None)
+        self._unregister(name)
         object.__delattr__(self, name)
+
+    def _unregister(self, name: str) -> None:
+        """Forget ``name`` as a parameter, submodule or buffer (the attribute stays)."""
+        for registry in ("_parameters", "_modules", "_buffers"):
+            self.__dict__[registry].pop(name, None)
+        self.__dict__["_non_persistent_buffers"].discard(name)
+
+    def register_buffer(
+        self, name: str, tensor: NDArray[Any] | None, persistent: bool = True
+    ) -> None:
+        """Register the array ``tensor`` as the buffer ``name``: state that is not learned.
+
+        A buffer is an attribute (``self.name``) that :meth:`buffers` and
+        :meth:`named_buffers` list and, if ``persistent``, :meth:`state_dict`
+        saves and :meth:`load_state_dict` restores; optimizers never see it
+        (it is not a :class:`~nnlib.Parameter`). Assigning an array or None
+        to the name later keeps it a buffer, as in PyTorch; assigning a
+        Parameter or a Module makes it one of those.
+
+        Parameters
+        ----------
+        name : str
+            Non-empty, without ``"."``, not already an attribute other than a
+            buffer.
+        tensor : numpy.ndarray or None
+            Kept by reference, not copied. A None buffer is listed nowhere
+            until an array is assigned to it.
+        persistent : bool, default True
+            Whether :meth:`state_dict` includes it.
+
+        Raises
+        ------
+        TypeError
+            If ``name`` is not a str or ``tensor`` is neither a numeric
+            ndarray nor None.
+        ValueError
+            If ``name`` is empty, contains ``"."`` or is already taken.
+        """
+        add_buffer(self, name, tensor, persistent)
 
     # -- the two passes -----------------------------------------------------
 
@@ -239,6 +289,28 @@ class Module:
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True
+    ) -> Iterator[tuple[str, NDArray[Any]]]:
+        """Yield ``(qualified name, array)`` for each buffer, e.g. ``("0.running_mean", a)``.
+
+        Persistent or not; None buffers are skipped and an array shared by
+        two modules is yielded once, as in PyTorch.
+        """
+        seen: set[int] = set()
+        owners = self.named_modules(prefix) if recurse else iter([(prefix, self)])
+        for module_name, module in owners:
+            for name, buffer in module.__dict__["_buffers"].items():
+                if buffer is None or id(buffer) in seen:
+                    continue
+                seen.add(id(buffer))
+                yield (f"{module_name}.{name}" if module_name else name), buffer
+
+    def buffers(self, recurse: bool = True) -> Iterator[NDArray[Any]]:
+        """Yield every buffer of this module (and, by default, its submodules)."""
+        for _, buffer in self.named_buffers(recurse=recurse):
+            yield buffer
+
     # -- modes and gradients ---------------------------------------------------
 
     def train(self, mode: bool = True) -> Module:
@@ -273,12 +345,16 @@ class Module:
 
     # -- saving and loading ------------------------------------------------------
 
-    def state_dict(self) -> dict[str, Array]:
-        """Return a copy of every parameter's value, keyed by qualified name."""
-        return {name: param.data.copy() for name, param in self.named_parameters()}
+    def state_dict(self) -> dict[str, NDArray[Any]]:
+        """Return a copy of every parameter and persistent buffer, keyed by qualified name.
+
+        Module by module, each one's parameters then its buffers, as in
+        PyTorch: ``["0.weight", "0.bias", "0.running_mean", ...]``.
+        """
+        return {name: array.copy() for name, array in state_arrays(self).items()}
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> None:
-        """Copy values from ``state_dict`` into this module's parameters.
+        """Copy values from ``state_dict`` into this module's parameters and persistent buffers.
 
         Parameters
         ----------
@@ -292,15 +368,16 @@ class Module:
         ------
         ValueError
             Listing every missing key, unexpected key, mis-shaped entry and
-            entry whose values do not fit the parameter's dtype (1e39 into
-            float32 would become infinity), all at once; or naming an entry
-            that holds NaN or infinity. Nothing is loaded unless everything
-            fits.
+            entry whose values do not fit the target's dtype (1e39 into
+            float32 would become infinity, 2.5 into an integer buffer), all
+            at once; or naming an entry that holds NaN or infinity. Nothing
+            is loaded unless everything fits. Values are copied into the
+            existing arrays, which keep their dtype.
         """
         owner = f"{type(self).__name__}.load_state_dict"
-        own = dict(self.named_parameters())
+        own = state_arrays(self)
         for key, value in checked_state(own, state_dict, strict, owner).items():
-            own[key].data[...] = value
+            own[key][...] = value
 
     # -- display ----------------------------------------------------------------
 
