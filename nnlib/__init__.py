@@ -17,7 +17,16 @@ from nnlib import (
 )
 from nnlib._random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from nnlib.gradcheck import GradcheckError, GradcheckResult, gradcheck
-from nnlib.layers import Dropout, Flatten, Linear, Sequential
+from nnlib.layers import (
+    Dropout,
+    Flatten,
+    Identity,
+    Linear,
+    ModuleDict,
+    ModuleList,
+    Residual,
+    Sequential,
+)
 from nnlib.module import Module
 from nnlib.parameter import Parameter
 from nnlib.serialization import load, save
@@ -29,9 +38,13 @@ __all__ = [
     "Flatten",
     "GradcheckError",
     "GradcheckResult",
+    "Identity",
     "Linear",
     "Module",
+    "ModuleDict",
+    "ModuleList",
     "Parameter",
+    "Residual",
     "Sequential",
     "__version__",
     "activations",

@@ -1,12 +1,22 @@
-"""Layers: ``Linear``, ``Sequential``, ``Dropout`` and ``Flatten``.
+"""Layers: ``Linear``, ``Identity``, containers, ``Residual``, ``Dropout`` and ``Flatten``.
 
 Each layer implements the forward pass and its own backward pass, derived in
 the chapter *Backpropagation and training a network*.
 """
 
-from nnlib.layers.container import Sequential
+from nnlib.layers.container import ModuleDict, ModuleList, Sequential
 from nnlib.layers.dropout import Dropout
 from nnlib.layers.flatten import Flatten
-from nnlib.layers.linear import Linear
+from nnlib.layers.linear import Identity, Linear
+from nnlib.layers.residual import Residual
 
-__all__ = ["Dropout", "Flatten", "Linear", "Sequential"]
+__all__ = [
+    "Dropout",
+    "Flatten",
+    "Identity",
+    "Linear",
+    "ModuleDict",
+    "ModuleList",
+    "Residual",
+    "Sequential",
+]

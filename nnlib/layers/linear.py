@@ -1,4 +1,4 @@
-r"""``Linear``: the affine map :math:`y = x W^\top + b` and its backward pass."""
+r"""``Linear``: the affine map :math:`y = x W^\top + b` and its backward pass; ``Identity``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from nnlib._validation import as_array, check_finite, check_grad_output, check_i
 from nnlib.module import Module
 from nnlib.parameter import Parameter
 
-__all__ = ["Linear"]
+__all__ = ["Identity", "Linear"]
 
 Array = NDArray[np.floating[Any]]
 
@@ -188,3 +188,43 @@ class Linear(Module):
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"bias={self.bias is not None}"
         )
+
+
+class Identity(Module):
+    r"""Return the input unchanged: :math:`y = x`, so the backward pass returns its gradient.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Accepted and ignored, as in PyTorch, so ``Identity`` can stand in
+        for a layer built with arguments (``norm = BatchNorm1d(64) if
+        use_norm else Identity(64)``).
+
+    Notes
+    -----
+    ``forward`` returns the very object it receives; ``backward`` returns
+    ``grad_output`` after checking it has the input's shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> identity = Identity(54, unused="ignored")
+    >>> x = np.array([1.0, -2.0])
+    >>> identity(x) is x
+    True
+    >>> identity.backward(np.array([0.5, 0.5]))
+    array([0.5, 0.5])
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, input: Any) -> Any:
+        """Return ``input`` itself."""
+        self.save_for_backward(np.shape(input))
+        return input
+
+    def backward(self, grad_output: ArrayLike) -> Array:
+        r"""Return :math:`\partial L/\partial y`, checked against the input's shape."""
+        (shape,) = self.saved_for_backward()
+        return check_grad_output(grad_output, shape, "Identity")

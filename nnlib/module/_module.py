@@ -136,11 +136,11 @@ class Module:
         modules: dict[str, Module] = attributes["_modules"]
         buffers: dict[str, NDArray[Any] | None] = attributes["_buffers"]
         if isinstance(value, Parameter):
-            self._unregister(name)
+            self._unregister(name, keep="_parameters")  # a replaced one keeps its place
             params[name] = value
         elif isinstance(value, Module):
             check_not_in_tree(self, name, value)
-            self._unregister(name)
+            self._unregister(name, keep="_modules")
             modules[name] = value
         elif name in buffers:  # an array assigned to a buffer stays a buffer, as in PyTorch
             buffers[name] = check_buffer(self, name, value)
@@ -152,10 +152,11 @@ class Module:
         self._unregister(name)
         object.__delattr__(self, name)
 
-    def _unregister(self, name: str) -> None:
-        """Forget ``name`` as a parameter, submodule or buffer (the attribute stays)."""
+    def _unregister(self, name: str, keep: str = "") -> None:
+        """Forget ``name`` as a parameter, submodule or buffer, except in ``keep``."""
         for registry in ("_parameters", "_modules", "_buffers"):
-            self.__dict__[registry].pop(name, None)
+            if registry != keep:
+                self.__dict__[registry].pop(name, None)
         self.__dict__["_non_persistent_buffers"].discard(name)
 
     def register_buffer(
