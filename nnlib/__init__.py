@@ -14,13 +14,16 @@ from nnlib import (
     optim,
     serialization,
     train,
+    utils,
 )
 from nnlib._random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from nnlib.gradcheck import GradcheckError, GradcheckResult, gradcheck
 from nnlib.layers import (
+    BatchNorm1d,
     Dropout,
     Flatten,
     Identity,
+    LayerNorm,
     Linear,
     ModuleDict,
     ModuleList,
@@ -34,11 +37,13 @@ from nnlib.serialization import load, save
 __version__ = "0.1.0"
 
 __all__ = [
+    "BatchNorm1d",
     "Dropout",
     "Flatten",
     "GradcheckError",
     "GradcheckResult",
     "Identity",
+    "LayerNorm",
     "Linear",
     "Module",
     "ModuleDict",
@@ -64,4 +69,5 @@ __all__ = [
     "serialization",
     "set_rng_state",
     "train",
+    "utils",
 ]

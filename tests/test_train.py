@@ -18,6 +18,7 @@ from nnlib.losses import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
 from nnlib.optim import SGD, Adam
 from nnlib.optim.lr_scheduler import StepLR
 from nnlib.train import History, accuracy, confusion_matrix, fit, predict, predicted_labels
+from nnlib.utils import clip_grad_norm_, clip_grad_value_
 
 
 def _digits(dtype: type = np.float64) -> tuple[np.ndarray, ...]:
@@ -470,3 +471,55 @@ def test_predict_batches_and_restores_modes() -> None:
     assert model.training and model[0].training and not model[1].training
     with pytest.raises(TypeError, match=r"predict: model is a function; expected a Module"):
         predict(lambda x: x, X)  # type: ignore[arg-type]
+
+
+# -- gradient clipping -----------------------------------------------------------------------
+
+
+def _hand_written_loop(model, loader, lr: float, epochs: int, clip) -> None:
+    """The loop fit runs, written out: zero_grad, forward, loss, backward, clip, step."""
+    loss_fn, optimizer = CrossEntropyLoss(), SGD(model.parameters(), lr=lr)
+    for _ in range(epochs):
+        model.train()
+        for inputs, target in loader:
+            optimizer.zero_grad()
+            loss_fn(model(inputs), target)
+            model.backward(loss_fn.backward(1.0))
+            clip(list(model.parameters()))
+            optimizer.step()
+
+
+@pytest.mark.parametrize(
+    ("option", "clip"),
+    [
+        ({"clip_grad_norm": 0.3}, lambda params: clip_grad_norm_(params, 0.3)),
+        ({"clip_grad_value": 0.01}, lambda params: clip_grad_value_(params, 0.01)),
+    ],
+    ids=["norm", "value"],
+)
+def test_fit_with_clipping_equals_a_hand_written_loop_with_clipping(option, clip) -> None:
+    X_tr, _, y_tr, _ = _digits()
+    X_tr, y_tr = X_tr[:200], y_tr[:200]
+    fitted, by_hand, unclipped = (_mlp([64, 16, 10], seed=3) for _ in range(3))
+    fit(fitted, CrossEntropyLoss(), SGD(fitted.parameters(), lr=0.5),
+        DataLoader(X_tr, y_tr, batch_size=32), epochs=2, **option)  # fmt: skip
+    _hand_written_loop(by_hand, DataLoader(X_tr, y_tr, batch_size=32), 0.5, 2, clip)
+    fit(unclipped, CrossEntropyLoss(), SGD(unclipped.parameters(), lr=0.5),
+        DataLoader(X_tr, y_tr, batch_size=32), epochs=2)  # fmt: skip
+    for got, want, free in zip(
+        fitted.parameters(), by_hand.parameters(), unclipped.parameters(), strict=True
+    ):
+        np.testing.assert_allclose(got.data, want.data, rtol=1e-13, atol=1e-15)
+        assert not np.allclose(got.data, free.data)  # the clipping did act
+
+
+def test_fit_refuses_bad_clipping_options() -> None:
+    model = _mlp([2, 2])
+    loader = DataLoader(np.zeros((4, 2)), np.zeros(4, dtype=np.intp), batch_size=2)
+    args = (model, CrossEntropyLoss(), SGD(model.parameters(), lr=0.1), loader)
+    with pytest.raises(ValueError, match=r"clip_grad_norm and clip_grad_value were both given"):
+        fit(*args, epochs=1, clip_grad_norm=1.0, clip_grad_value=1.0)
+    with pytest.raises(ValueError, match=r"fit: clip_grad_norm = -1.0 is out of range"):
+        fit(*args, epochs=1, clip_grad_norm=-1.0)
+    with pytest.raises(ValueError, match=r"fit: clip_grad_value must be finite"):
+        fit(*args, epochs=1, clip_grad_value=float("nan"))

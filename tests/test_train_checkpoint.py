@@ -148,3 +148,25 @@ def test_bad_checkpoints_and_arguments(tmp_path: Path) -> None:
 
     with pytest.raises(TypeError, match=r"the optimizer \(Plain\) has no state_dict"):
         fit(model, CrossEntropyLoss(), Plain(), loader, epochs=1, checkpoint_path=path)
+
+
+def test_batchnorm_running_statistics_survive_a_resume(tmp_path: Path) -> None:
+    from nnlib.layers import BatchNorm1d
+
+    def run(seed: int) -> tuple[Any, ...]:
+        nnlib.manual_seed(seed)
+        model = Sequential(Linear(5, 8), BatchNorm1d(8), ReLU(), Linear(8, 3))
+        loader = DataLoader(X, Y, batch_size=16, shuffle=True, rng=1)
+        return model, SGD(model.parameters(), lr=0.1), None, loader
+
+    whole = run(0)
+    _fit(whole, 4)
+    path = tmp_path / "run.npz"
+    _fit(run(0), 2, checkpoint_path=path)
+    saved = nnlib.load(path)["model"]
+    assert int(saved["1.num_batches_tracked"]) == 2 * 4  # 60 samples in batches of 16
+    fresh = run(7)
+    _fit(fresh, 4, resume_from=path)
+    for key, value in whole[0].state_dict().items():
+        np.testing.assert_array_equal(fresh[0].state_dict()[key], value)
+    assert int(fresh[0][1].num_batches_tracked) == 4 * 4

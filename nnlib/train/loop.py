@@ -6,51 +6,21 @@ import math
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from nnlib._validation import NonFiniteError, check_int, first_nonfinite
 from nnlib.module import Module
+from nnlib.parameter import Parameter
+from nnlib.train._checks import Metric, check_fit_arguments, clipper
 from nnlib.train.checkpoint import Progress, read_checkpoint, write_checkpoint
 from nnlib.train.history import History
 from nnlib.train.metrics import predict
 
 __all__ = ["History", "fit"]
-
-Metric = Callable[[Any, Any], float]
-
-
-def _check_fit_arguments(
-    model: Any, loss_fn: Any, optimizer: Any, val_data: Any, metrics: Any
-) -> tuple[str, dict[str, Metric], tuple[NDArray[Any], NDArray[Any]] | None]:
-    owner = "fit"
-    for name, value in (("model", model), ("loss_fn", loss_fn)):
-        if not isinstance(value, Module):
-            raise TypeError(f"{owner}: {name} is a {type(value).__name__}; expected a Module")
-    for method in ("zero_grad", "step"):
-        if not callable(getattr(optimizer, method, None)):
-            raise TypeError(
-                f"{owner}: optimizer ({type(optimizer).__name__}) has no {method}() method; "
-                "expected an optimizer from nnlib.optim"
-            )
-    reduction = getattr(loss_fn, "reduction", "mean")
-    if reduction not in ("mean", "sum"):
-        raise ValueError(
-            f"{owner}: loss_fn has reduction={reduction!r}; expected 'mean' or 'sum', a scalar"
-        )
-    metric_fns = dict(metrics or {})
-    for name, fn in metric_fns.items():
-        if not isinstance(name, str) or not callable(fn):
-            raise TypeError(f"{owner}: metrics must map names to callables fn(output, target)")
-    val = None
-    if val_data is not None:
-        if not isinstance(val_data, Sequence) or len(val_data) != 2:
-            raise ValueError(f"{owner}: val_data must be a pair (inputs, targets)")
-        val = (np.asarray(val_data[0]), np.asarray(val_data[1]))
-    return reduction, metric_fns, val
 
 
 def fit(
@@ -68,6 +38,8 @@ def fit(
     checkpoint_path: str | os.PathLike[str] | None = None,
     checkpoint_every: int = 1,
     resume_from: str | os.PathLike[str] | None = None,
+    clip_grad_norm: float | None = None,
+    clip_grad_value: float | None = None,
 ) -> History:
     r"""Train ``model`` by mini-batch gradient descent; return the per-epoch :class:`History`.
 
@@ -109,6 +81,14 @@ def fit(
         ``optimizer`` and ``scheduler`` (built as for the original run), then
         continue with the epoch after it, up to ``epochs`` in all. The
         returned history includes the epochs before the checkpoint.
+    clip_grad_norm : float, optional
+        Clip the gradients of ``model.parameters()`` after each backward
+        pass, before ``optimizer.step()``, with
+        :func:`~nnlib.utils.clip_grad_norm_` (2-norm, this ``max_norm``).
+    clip_grad_value : float, optional
+        Clamp each gradient entry to ``[-clip_grad_value, clip_grad_value]``
+        at the same point, with :func:`~nnlib.utils.clip_grad_value_`. At
+        most one of the two clipping options may be given.
 
     Returns
     -------
@@ -132,7 +112,7 @@ def fit(
     :math:`L_B`; backward of the loss then of the model (which accumulates
     every :math:`\partial L_B/\partial\theta`, and skips the gradient with
     respect to the batch itself, which nothing uses: the model's optional
-    hook ``_backward_parameters``); ``optimizer.step()``.
+    hook ``_backward_parameters``); clipping, if asked for; ``optimizer.step()``.
     The work per step is a fixed number of array operations, independent of
     the batch size: there is no Python loop over samples. The epoch's
     training loss is the per-sample mean,
@@ -174,13 +154,14 @@ def fit(
     """
     owner = "fit"
     epochs = check_int(epochs, "epochs", owner, low=1)
-    reduction, metric_fns, val = _check_fit_arguments(model, loss_fn, optimizer, val_data, metrics)
+    reduction, metric_fns, val = check_fit_arguments(model, loss_fn, optimizer, val_data, metrics)
     patience = None
     if early_stopping is not None:
         patience = check_int(early_stopping, "early_stopping", owner, low=1)
         if val is None:
             raise ValueError(f"{owner}: early_stopping needs val_data to monitor")
     every = check_int(checkpoint_every, "checkpoint_every", owner, low=1)
+    clip = clipper(clip_grad_norm, clip_grad_value)
     run = Progress()
     if resume_from is not None:
         run = read_checkpoint(resume_from, model, optimizer, scheduler, train_loader)
@@ -190,7 +171,7 @@ def fit(
     for epoch in range(first, epochs + 1):
         start = time.perf_counter()
         train_loss, outputs, targets = _train_epoch(
-            model, loss_fn, optimizer, train_loader, reduction, bool(metric_fns), epoch
+            model, loss_fn, optimizer, train_loader, reduction, bool(metric_fns), epoch, clip
         )
         history._record("train_loss", train_loss)
         for name, fn in metric_fns.items():
@@ -233,10 +214,12 @@ def _train_epoch(
     reduction: str,
     keep_outputs: bool,
     epoch: int,
+    clip: Callable[[list[Parameter]], Any] | None = None,
 ) -> tuple[float, list[Any], list[Any]]:
     """One pass over ``train_loader``: a gradient step per batch; the mean loss per sample."""
     owner = "fit"
     model.train()
+    params = list(model.parameters()) if clip is not None else []
     total, count = 0.0, 0
     outputs: list[Any] = []
     targets: list[Any] = []
@@ -251,6 +234,8 @@ def _train_epoch(
             loss = float(loss_fn(output, target))
             if math.isfinite(loss):
                 model._backward_parameters(loss_fn.backward(1.0))  # none for the batch
+                if clip is not None:
+                    clip(params)
                 optimizer.step()
         except ValueError as error:  # such as a non-finite gradient or activation
             problem = _nonfinite(model, output)

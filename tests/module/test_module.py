@@ -182,7 +182,16 @@ def test_repr_nests_children() -> None:
 
 def _built_in_modules() -> list[tuple[str, Module, tuple[Any, ...]]]:
     from nnlib.activations import GELU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
-    from nnlib.layers import Dropout, Flatten, Linear, Sequential
+    from nnlib.layers import (
+        BatchNorm1d,
+        Dropout,
+        Flatten,
+        Identity,
+        LayerNorm,
+        Linear,
+        Residual,
+        Sequential,
+    )
     from nnlib.losses import CrossEntropyLoss, MSELoss
 
     x = np.linspace(-1.0, 1.0, 6).reshape(2, 3)
@@ -197,6 +206,10 @@ def _built_in_modules() -> list[tuple[str, Module, tuple[Any, ...]]]:
         ("Dropout", Dropout(1.0), (x,)),  # a mask (of zeros), the same every time
         ("Dropout", Dropout(0.5).eval(), (x,)),
         ("Flatten", Flatten(), (x,)),
+        ("BatchNorm1d", BatchNorm1d(3), (x,)),
+        ("LayerNorm", LayerNorm(3), (x,)),
+        ("Identity", Identity(), (x,)),
+        ("Residual", Residual(Linear(3, 3, rng=0)), (x,)),
         ("Linear", Sequential(ReLU(), Linear(3, 2, rng=0)), (x,)),
         ("MSELoss", MSELoss(), (x, np.zeros((2, 3)))),
         ("CrossEntropyLoss", CrossEntropyLoss(), (x, np.array([0, 2]))),
