@@ -26,6 +26,7 @@ IGNORED_OUTPUT_CELLS: dict[str, int] = {
     "activations.ipynb": 1,
     "backprop.ipynb": 2,
     "checking.ipynb": 0,
+    "deep_networks.ipynb": 1,
     "end_to_end.ipynb": 0,
     "losses.ipynb": 0,
     "optimizers.ipynb": 0,
