@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from types import TracebackType
+from typing import Any
 
 __all__ = ["enable_grad", "is_grad_enabled", "no_grad", "set_grad_enabled"]
 
@@ -58,6 +59,14 @@ class set_grad_enabled(contextlib.ContextDecorator):
         self._previous = _enabled
         self._mode = mode
         _enabled = mode
+
+    def __call__(self, func: Any) -> Any:
+        global _enabled
+        _enabled = self._previous  # as a decorator it changes nothing until called
+        return super().__call__(func)
+
+    def _recreate_cm(self) -> set_grad_enabled:
+        return set_grad_enabled(self._mode)  # each call sets the mode afresh
 
     def __enter__(self) -> None:
         global _enabled

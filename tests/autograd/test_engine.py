@@ -113,6 +113,16 @@ def test_no_grad_records_nothing_and_restores_the_mode() -> None:
         assert not (x * 2).requires_grad
     assert is_grad_enabled()
 
+    @set_grad_enabled(False)
+    def triple(t):  # type: ignore[no-untyped-def]
+        return t * 3
+
+    assert is_grad_enabled()  # decorating changes nothing
+    assert not triple(x).requires_grad and is_grad_enabled()
+    set_grad_enabled(False)
+    assert not is_grad_enabled()
+    set_grad_enabled(True)
+
 
 def test_no_grad_restores_the_mode_after_an_exception() -> None:
     with pytest.raises(KeyError), no_grad():
