@@ -46,6 +46,9 @@ CHROMIUM_ARGS = [
 # font) wrap.
 PRINT_CSS = """
 @media print {
+  /* No ligatures: a PDF maps "ff" or "fi" drawn as one glyph back to one character
+     (U+FB00, ...), so "differentiation" could not be found or copied from the PDF. */
+  body { font-variant-ligatures: none; }
   pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.8em; }
   div.highlight, div[class*="highlight-"], div.cell, div.cell_input, div.cell_output {
     break-inside: auto;
