@@ -82,7 +82,27 @@ class set_grad_enabled(contextlib.ContextDecorator):
         _enabled = self._previous
 
 
-class no_grad(contextlib.ContextDecorator):
+class _SwitchMode(contextlib.ContextDecorator):
+    """Set the mode to ``_mode`` on entering, restore the previous one on leaving."""
+
+    _mode: bool
+
+    def __enter__(self) -> None:
+        global _enabled
+        self._previous = _enabled
+        _enabled = self._mode
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        global _enabled
+        _enabled = self._previous
+
+
+class no_grad(_SwitchMode):
     r"""Context manager (or decorator) inside which no operation is recorded.
 
     Results computed inside have ``requires_grad=False`` and no ``grad_fn``,
@@ -103,34 +123,10 @@ class no_grad(contextlib.ContextDecorator):
     False
     """
 
-    def __enter__(self) -> None:
-        global _enabled
-        self._previous = _enabled
-        _enabled = False
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        global _enabled
-        _enabled = self._previous
+    _mode = False
 
 
-class enable_grad(contextlib.ContextDecorator):
+class enable_grad(_SwitchMode):
     """Context manager (or decorator) that turns recording back on, e.g. inside ``no_grad``."""
 
-    def __enter__(self) -> None:
-        global _enabled
-        self._previous = _enabled
-        _enabled = True
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        global _enabled
-        _enabled = self._previous
+    _mode = True
