@@ -1,4 +1,4 @@
-"""What ``ModuleList`` and ``ModuleDict`` share: type checks and the missing forward pass."""
+"""What the containers share: type and index checks, and the holders' missing forward pass."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from nnlib.module import Module
 
-__all__ = ["Holder", "check_module"]
+__all__ = ["Holder", "check_index", "check_module"]
 
 
 def check_module(module: Any, where: str, owner: str) -> Module:
@@ -14,6 +14,21 @@ def check_module(module: Any, where: str, owner: str) -> Module:
     if not isinstance(module, Module):
         raise TypeError(f"{owner}: {where} is a {type(module).__name__}; expected a Module")
     return module
+
+
+def check_index(index: Any, size: int, items: str, owner: str, accepted: str = "an int") -> int:
+    """``index`` as a position in ``[0, size)``; ``TypeError`` or ``IndexError`` otherwise.
+
+    ``items`` names what is counted (``"stages"``), ``accepted`` what an index may be.
+    """
+    if isinstance(index, bool) or not isinstance(index, int):
+        raise TypeError(f"{owner}: index must be {accepted}, got {type(index).__name__}")
+    if not -size <= index < size:
+        raise IndexError(
+            f"{owner}: index {index} is out of range for {size} {items}; expected an "
+            f"index in [{-size}, {size})"
+        )
+    return index % size
 
 
 class Holder(Module):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import overload
 
-from nnlib.layers.container._holder import Holder, check_module
+from nnlib.layers.container._holder import Holder, check_index, check_module
 from nnlib.module import Module
 from nnlib.module._checks import check_not_in_tree
 
@@ -65,15 +65,7 @@ class ModuleList(Holder):
 
     def _index(self, index: object) -> int:
         """``index`` as a position in ``[0, len)``, or ``TypeError``/``IndexError``."""
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise TypeError(f"ModuleList: index must be an int, got {type(index).__name__}")
-        size = len(self)
-        if not -size <= index < size:
-            raise IndexError(
-                f"ModuleList: index {index} is out of range for {size} modules; expected an "
-                f"index in [{-size}, {size})"
-            )
-        return index % size
+        return check_index(index, len(self), "modules", "ModuleList")
 
     def _rebuild(self, modules: list[Module]) -> None:
         """Register ``modules`` as ``"0"``, ``"1"``, ... in place of the current ones."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, overload
 
+from nnlib.layers.container._holder import check_index, check_module
 from nnlib.module import Module
 
 __all__ = ["Sequential"]
@@ -74,10 +75,7 @@ class Sequential(Module):
             self._register(name, module)
 
     def _register(self, name: Any, module: Any) -> None:
-        if not isinstance(module, Module):
-            raise TypeError(
-                f"Sequential: stage {name!r} is a {type(module).__name__}; expected a Module"
-            )
+        check_module(module, f"stage {name!r}", "Sequential")
         if not isinstance(name, str) or not name or "." in name:
             raise ValueError(
                 f"Sequential: stage name {name!r} is not valid; expected a non-empty str "
@@ -113,16 +111,8 @@ class Sequential(Module):
         items = list(self._modules.items())
         if isinstance(index, slice):
             return Sequential(dict(items[index]))
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise TypeError(
-                f"Sequential: index must be an int or a slice, got {type(index).__name__}"
-            )
-        if not -len(items) <= index < len(items):
-            raise IndexError(
-                f"Sequential: index {index} is out of range for {len(items)} stages; "
-                f"expected an index in [{-len(items)}, {len(items)})"
-            )
-        module: Module = items[index][1]
+        position = check_index(index, len(items), "stages", "Sequential", "an int or a slice")
+        module: Module = items[position][1]
         return module
 
     def forward(self, input: Any) -> Any:
