@@ -30,7 +30,27 @@ def is_grad_enabled() -> bool:
     return _enabled
 
 
-class set_grad_enabled(contextlib.ContextDecorator):
+class _SwitchMode(contextlib.ContextDecorator):
+    """Set the mode to ``_mode`` on entering, restore the previous one on leaving."""
+
+    _mode: bool
+
+    def __enter__(self) -> None:
+        global _enabled
+        self._previous = _enabled
+        _enabled = self._mode
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        global _enabled
+        _enabled = self._previous
+
+
+class set_grad_enabled(_SwitchMode):
     r"""Turn recording on or off: at once, and back to what it was when used with ``with``.
 
     Parameters
@@ -70,36 +90,7 @@ class set_grad_enabled(contextlib.ContextDecorator):
 
     def __enter__(self) -> None:
         global _enabled
-        _enabled = self._mode
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        global _enabled
-        _enabled = self._previous
-
-
-class _SwitchMode(contextlib.ContextDecorator):
-    """Set the mode to ``_mode`` on entering, restore the previous one on leaving."""
-
-    _mode: bool
-
-    def __enter__(self) -> None:
-        global _enabled
-        self._previous = _enabled
-        _enabled = self._mode
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        global _enabled
-        _enabled = self._previous
+        _enabled = self._mode  # the mode to restore was taken when the object was made
 
 
 class no_grad(_SwitchMode):
