@@ -119,7 +119,18 @@ def as_array(
 
 
 def first_nonfinite(array: NDArray[Any]) -> str | None:
-    """``None`` if ``array`` is finite, else a description: how many, where the first is."""
+    r"""``None`` if ``array`` is finite, else a description: how many, where the first is.
+
+    The usual answer, finite, comes from one number: the sum of squares
+    :math:`\sum_i x_i^2` is finite only if every :math:`x_i` is (a NaN or an
+    infinity makes it NaN or infinite), and the BLAS dot product computes it
+    in one pass without a temporary array, up to twice as fast as
+    ``np.isfinite``. A sum that is not finite (a bad element, or squares of
+    finite numbers too large to add up) sends the array to the element-wise
+    test, which decides.
+    """
+    if array.dtype.kind == "f" and math.isfinite(np.vdot(array, array)):
+        return None
     finite = np.isfinite(array)
     if np.count_nonzero(finite) == finite.size:  # cheaper than finite.all()
         return None

@@ -171,6 +171,21 @@ def test_first_nonfinite_describes_the_first_bad_entry() -> None:
     assert first_nonfinite(np.array([0.0, np.nan])) == "1 non-finite value (first at index 1: nan)"
 
 
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_first_nonfinite_agrees_with_isfinite_whatever_the_magnitudes(dtype: type) -> None:
+    # The fast path sums squares; huge finite values overflow that sum and must
+    # still be found finite, and every non-finite value must be found.
+    rng = np.random.default_rng(0)
+    big = float(np.finfo(dtype).max)
+    specials = np.array([np.nan, np.inf, -np.inf, big, -big, 0.0, 1.0], dtype=dtype)
+    for _ in range(300):
+        a = (rng.standard_normal((5, 6)) * 10.0 ** rng.integers(-3, 4)).astype(dtype)
+        spots = rng.integers(0, a.size, size=rng.integers(0, 4))
+        a.flat[spots] = rng.choice(specials, size=len(spots))
+        for view in (a, a.T, a[:, ::2]):  # contiguous and strided
+            assert (first_nonfinite(view) is None) == bool(np.isfinite(view).all())
+
+
 def test_check_forward_done_returns_the_cache() -> None:
     cache = (np.ones(2), (2,))
     assert check_forward_done(cache, "Stage") is cache
