@@ -11,13 +11,10 @@ HTML   := _build/html
 # NumPy that pyproject.toml allows ("numpy>=1.26" gives numpy==1.26, i.e. 1.26.0),
 # with the other packages at the lock's versions, except SciPy (needed by
 # scikit-learn), whose locked version needs a newer NumPy. It leaves out the
-# tests of the book: notebooks, site, lint and JupyterLab.
+# tests of the book (tests/book/: notebooks, site, lint, JupyterLab, packaging).
 MIN        := .venv-min
 MIN_STAMP  := $(MIN)/.installed
 MIN_NUMPY  := $(shell sed -n 's/.*"numpy>=\([0-9.]*\)".*/\1/p' pyproject.toml)
-BOOK_TESTS := test_site.py test_site_without_chromium.py test_notebooks.py test_nbval_guard.py \
-              test_quality.py test_lab.py test_portability.py test_pdf.py test_publishing.py \
-              test_distribution.py
 
 # 'make serve' and 'make lab' listen on 127.0.0.1, by default on these ports;
 # PORT=... on the command line chooses another.
@@ -58,17 +55,17 @@ $(MIN_STAMP): requirements.lock pyproject.toml
 
 test: book test-min  ## build the book, then run every test: library (also under the lowest NumPy), notebooks (nbval), lint, types, site in a browser
 	$(BIN)/python -m pytest nnlib tests chapters --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg --ignore=_build -p no:cacheprovider
+		--nbval-sanitize-with tests/book/nbval_sanitize.cfg --ignore=_build -p no:cacheprovider
 
 test-lib: $(STAMP)  ## only the library's unit tests (fast)
-	$(BIN)/python -m pytest nnlib tests --ignore=tests/test_site.py -m "not portability and not distribution" \
+	$(BIN)/python -m pytest nnlib tests --ignore=tests/book/test_site.py -m "not portability and not distribution" \
 		-p no:cacheprovider
 
 test-min: $(MIN_STAMP)  ## the library's unit tests, installed in .venv-min with the lowest NumPy allowed
 	rm -rf $(MIN)/run && mkdir $(MIN)/run && cp -R pyproject.toml README.md nnlib tests $(MIN)/run/
 	cd $(MIN)/run && ../bin/python -m pip install --quiet --no-deps --force-reinstall . \
 		&& rm -rf build nnlib nnlib.egg-info
-	cd $(MIN)/run && ../bin/python -m pytest tests --pyargs nnlib $(BOOK_TESTS:%=--ignore=tests/%) \
+	cd $(MIN)/run && ../bin/python -m pytest tests --pyargs nnlib --ignore=tests/book \
 		-p no:cacheprovider
 
 lint: $(STAMP)  ## ruff and mypy on their own

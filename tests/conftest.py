@@ -50,7 +50,7 @@ def central_difference(f, x: np.ndarray, h: float = FD_H) -> np.ndarray:
     return (f(x + h) - f(x - h)) / (2.0 * h)
 
 
-# The site checks (tests/test_site.py) need Chromium. Without it they fail under
+# The site checks (tests/book/test_site.py) need Chromium. Without it they fail under
 # CI and are skipped elsewhere, and the summary then ends with a loud note.
 CHROMIUM_MISSING = "Chromium is not installed"
 INSTALL_CHROMIUM = (

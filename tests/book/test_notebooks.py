@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.notebook_checks import escape_problems, execution_problems, load, output_problems
+from tests.book.notebook_checks import escape_problems, execution_problems, load, output_problems
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = ROOT / "chapters"
 NOTEBOOKS = sorted(CHAPTERS.glob("*.ipynb"))
 

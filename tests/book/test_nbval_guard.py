@@ -14,14 +14,14 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from tests.notebook_checks import (
+from tests.book.notebook_checks import (
     escape_problems,
     execution_problems,
     nbval_command,
     output_problems,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Without Chromium the site checks skip loudly, except under CI, where they fail.
 
-Each case runs a small pytest session whose one test asks ``tests/test_site.py``
+Each case runs a small pytest session whose one test asks ``tests/book/test_site.py``
 for the browser, with a PATH on which there is none.
 """
 
@@ -11,11 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NEEDS_A_BROWSER = """
 import pytest
 
-from tests.test_site import _chromium
+from tests.book.test_site import _chromium
 
 pytestmark = pytest.mark.browser
 

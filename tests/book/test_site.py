@@ -24,6 +24,7 @@ import zipfile
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -31,7 +32,7 @@ import pytest
 from tests.conftest import CHROMIUM_MISSING, INSTALL_CHROMIUM
 from tools.make_pdf import CHROMIUM_ARGS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser")
 SKIP_DIRS = {"_static", "_sources", "_images", "_downloads"}
@@ -183,13 +184,8 @@ def test_page_loads_cleanly(page: Path, server: str, browser: object) -> None:
     try:
         tab.goto(f"{server}/{relative}", wait_until="load")
         html = page.read_text(encoding="utf-8")
-        has_math = 'class="math' in html or "\\(" in html
+        has_math = _typeset(tab, html)
         if has_math:
-            tab.wait_for_function(
-                "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                timeout=20000,
-            )
-            tab.evaluate("() => MathJax.startup.promise")
             rendered = tab.locator("mjx-container").count()
             errors = tab.locator("mjx-merror").count()
             assert rendered > 0, f"{relative}: has math but MathJax rendered none"
@@ -207,6 +203,18 @@ def test_page_loads_cleanly(page: Path, server: str, browser: object) -> None:
     assert not problems, f"{relative}:\n" + "\n".join(problems)
     problems.extend(_unused_scripts(relative, has_math, requested))
     assert not problems, f"{relative} loads scripts it does not use:\n" + "\n".join(problems)
+
+
+def _typeset(tab: Any, html: str) -> bool:
+    """Whether the page ``html`` has formulas; if it has, wait until MathJax has set them."""
+    has_math = 'class="math' in html or "\\(" in html
+    if has_math:
+        tab.wait_for_function(
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+            timeout=20000,
+        )
+        tab.evaluate("() => MathJax.startup.promise")
+    return has_math
 
 
 def _unused_scripts(relative: str, has_math: bool, requested: list[str]) -> list[str]:
@@ -352,13 +360,7 @@ def test_page_does_not_scroll_sideways_on_a_phone(
     tab = context.new_page()
     try:
         tab.goto(f"{server}/{relative}", wait_until="load")
-        has_math = 'class="math' in html or "\\(" in html
-        if has_math:
-            tab.wait_for_function(
-                "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                timeout=20000,
-            )
-            tab.evaluate("() => MathJax.startup.promise")
+        has_math = _typeset(tab, html)
         overflow = tab.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )

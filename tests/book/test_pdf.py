@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_site import _chromium
+from tests.book.test_site import _chromium
 from tools import make_pdf
 
 pytestmark = pytest.mark.browser

@@ -15,7 +15,7 @@ import yaml
 
 import nnlib
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 REPOSITORY = CONFIG["repository"]["url"].rstrip("/")
 
@@ -49,7 +49,7 @@ def _imported_distributions(notebook: Path) -> set[str]:
     import importlib.metadata
     import sys
 
-    from tests.notebook_checks import code_cells, load, source
+    from tests.book.notebook_checks import code_cells, load, source
 
     modules: set[str] = set()
     for cell in code_cells(load(notebook)):

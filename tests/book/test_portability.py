@@ -30,11 +30,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.notebook_checks import load, nbval_command
+from tests.book.notebook_checks import load, nbval_command
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
-SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
+SANITIZE = ROOT / "tests" / "book" / "nbval_sanitize.cfg"
 
 pytestmark = pytest.mark.portability
 
