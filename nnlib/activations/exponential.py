@@ -48,7 +48,7 @@ class ELU(ElementwiseActivation):
     Notes
     -----
     .. math:: f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases},
-              \qquad
+
               f'(x) = \begin{cases} 1 & x > 0 \\ \alpha e^{x} = f(x) + \alpha & x \le 0 \end{cases}
 
     Negative inputs give negative outputs, so mean activations sit closer to
@@ -101,7 +101,8 @@ class SELU(ElementwiseActivation):
     Notes
     -----
     .. math:: f(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0
-              \end{cases}, \qquad
+              \end{cases},
+
               f'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha e^{x} & x \le 0 \end{cases}
 
     with :math:`\alpha \approx 1.6733` and :math:`\lambda \approx 1.0507`

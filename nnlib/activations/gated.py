@@ -79,7 +79,8 @@ class SiLU(ElementwiseActivation):
 
     Notes
     -----
-    .. math:: f(x) = x\,\sigma(x), \qquad
+    .. math:: f(x) = x\,\sigma(x),
+
               f'(x) = \sigma(x)\bigl(1 + x\,(1 - \sigma(x))\bigr)
 
     Smooth, non-monotonic (minimum :math:`\approx -0.278` at

@@ -67,7 +67,8 @@ class ReLU(ElementwiseActivation):
 
     Notes
     -----
-    .. math:: \operatorname{ReLU}(x) = \max(0, x), \qquad
+    .. math:: \operatorname{ReLU}(x) = \max(0, x),
+
               \operatorname{ReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}
 
     The kink at 0 has no derivative; like PyTorch, nnlib uses 0 there. The

@@ -38,7 +38,8 @@ class Sigmoid(ElementwiseActivation):
 
     Notes
     -----
-    .. math:: \sigma(x) = \frac{1}{1+e^{-x}} \in (0, 1), \qquad
+    .. math:: \sigma(x) = \frac{1}{1+e^{-x}} \in (0, 1),
+
               \sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr) \in (0, \tfrac14].
 
     ``forward`` never overflows: for :math:`x < 0` it uses the equal form
@@ -88,7 +89,8 @@ class Tanh(ElementwiseActivation):
     Notes
     -----
     .. math:: \tanh(x) = \frac{e^{x}-e^{-x}}{e^{x}+e^{-x}} = 2\sigma(2x) - 1,
-              \qquad \tanh'(x) = 1 - \tanh^2(x) = \operatorname{sech}^2(x) \in (0, 1].
+
+              \tanh'(x) = 1 - \tanh^2(x) = \operatorname{sech}^2(x) \in (0, 1].
 
     Zero-centred with slope 1 at the origin, so it saturates like the
     sigmoid but passes gradients four times better near 0 [1]_. ``backward``

@@ -60,7 +60,8 @@ class Softmax(Module):
     Notes
     -----
     .. math:: p_i = \operatorname{softmax}(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}},
-              \qquad \frac{\partial p_i}{\partial x_j} = p_i(\delta_{ij} - p_j),
+
+              \frac{\partial p_i}{\partial x_j} = p_i(\delta_{ij} - p_j),
 
     i.e. the Jacobian is :math:`\operatorname{diag}(p) - p p^\top`. The backward
     pass never forms it: :math:`\partial L/\partial x = p \odot (g - \langle g,
@@ -130,7 +131,8 @@ class LogSoftmax(Module):
     Notes
     -----
     .. math:: \operatorname{log\_softmax}(x)_i = x_i - \log\sum_j e^{x_j},
-              \qquad \frac{\partial\, \operatorname{log\_softmax}(x)_i}{\partial x_j}
+
+              \frac{\partial\, \operatorname{log\_softmax}(x)_i}{\partial x_j}
               = \delta_{ij} - p_j,
 
     with :math:`p = \operatorname{softmax}(x)`, so

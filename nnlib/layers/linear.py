@@ -85,7 +85,8 @@ class Linear(Module):
     :math:`G = \partial L/\partial Y` of shape :math:`(N, n_{out})`,
 
     .. math:: \frac{\partial L}{\partial X} = G W, \qquad
-              \frac{\partial L}{\partial W} = G^\top X, \qquad
+              \frac{\partial L}{\partial W} = G^\top X,
+
               \frac{\partial L}{\partial b} = \sum_{n=1}^{N} G_{n,:}.
 
     A loss with ``reduction="mean"`` has already put the factor :math:`1/N`

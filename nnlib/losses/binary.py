@@ -171,7 +171,8 @@ class BCELoss(_Loss):
 
     Notes
     -----
-    .. math:: \ell = -w\,[\,y \log p + (1 - y) \log(1 - p)\,], \qquad
+    .. math:: \ell = -w\,[\,y \log p + (1 - y) \log(1 - p)\,],
+
               \frac{\partial\ell}{\partial p} = w\,\frac{p - y}{p\,(1 - p)}.
 
     As in PyTorch, each log is clamped from below at -100, so :math:`p = 0`
@@ -235,8 +236,10 @@ class BCEWithLogitsLoss(_Loss):
     With logit :math:`x`, :math:`\sigma(x) = 1/(1+e^{-x})`, target
     :math:`y`, pos_weight :math:`c` and :math:`l = 1 + (c - 1)\,y`,
 
-    .. math:: \ell = -w\,[\,c\,y \log\sigma(x) + (1 - y)\log(1-\sigma(x))\,]
-              = w\,[(1 - y)\,x - l \log\sigma(x)], \qquad
+    .. math:: \ell = -w\,[\,c\,y \log\sigma(x) + (1 - y)\log(1-\sigma(x))\,],
+
+              \ell = w\,[(1 - y)\,x - l \log\sigma(x)],
+
               \frac{\partial\ell}{\partial x} = w\,[\,l\,\sigma(x) - c\,y\,].
 
     Without pos_weight (:math:`c = 1`) this is

@@ -200,7 +200,8 @@ class CrossEntropyLoss(_Loss):
     (:math:`y_{nc}` one-hot for class indices; :math:`q_n = 0` for an
     ignored target),
 
-    .. math:: \ell_n = -\sum_c q_{nc} \log p_{nc}, \qquad
+    .. math:: \ell_n = -\sum_c q_{nc} \log p_{nc},
+
               \frac{\partial \ell_n}{\partial x_{nk}} = \Bigl(\sum_c q_{nc}\Bigr) p_{nk} - q_{nk}.
 
     Unweighted and unsmoothed, :math:`\sum_c q_{nc} = 1` and the gradient is

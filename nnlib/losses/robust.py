@@ -123,7 +123,8 @@ class HuberLoss(_Loss):
 
     .. math:: \ell = \begin{cases} \tfrac12 d^2 & |d| < \delta \\
               \delta\,(|d| - \tfrac12\delta) & \text{otherwise} \end{cases},
-              \qquad \frac{\partial\ell}{\partial x} = \operatorname{clip}(d, -\delta, \delta).
+
+              \frac{\partial\ell}{\partial x} = \operatorname{clip}(d, -\delta, \delta).
 
     The loss and its slope are continuous at :math:`|d| = \delta`; the
     influence of one residual on the fit is bounded by :math:`\delta`.
@@ -182,7 +183,8 @@ class SmoothL1Loss(_Loss):
 
     .. math:: \ell = \begin{cases} \tfrac{1}{2\beta} d^2 & |d| < \beta \\
               |d| - \tfrac12\beta & \text{otherwise} \end{cases},
-              \qquad \frac{\partial\ell}{\partial x} = \operatorname{clip}(d/\beta, -1, 1),
+
+              \frac{\partial\ell}{\partial x} = \operatorname{clip}(d/\beta, -1, 1),
 
     so ``HuberLoss(delta=b)`` equals ``b * SmoothL1Loss(beta=b)``. The slope
     in the tails is 1 whatever ``beta`` is, while Huber's is ``delta``.

@@ -55,11 +55,12 @@ class Adam(Optimizer):
     .. math::
 
         \theta_{t-1} &\leftarrow (1 - \gamma\lambda)\,\theta_{t-1}
-            \ \text{(decoupled), or}\ g_t \leftarrow g_t + \lambda \theta_{t-1} \\
+            \ \text{(decoupled), or} \\
+        g_t &\leftarrow g_t + \lambda \theta_{t-1} \\
         m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t \\
         v_t &= \beta_2 v_{t-1} + (1 - \beta_2) g_t^2 \\
-        v^{\max}_t &= \max(v^{\max}_{t-1}, v_t) \ \text{(amsgrad; then } v_t
-            \leftarrow v^{\max}_t \text{ below)} \\
+        v^{\max}_t &= \max(v^{\max}_{t-1}, v_t), \ v_t \leftarrow v^{\max}_t
+            \ \text{(amsgrad)} \\
         \theta_t &= \theta_{t-1} - \frac{\gamma}{1 - \beta_1^t}\,
             \frac{m_t}{\sqrt{v_t} / \sqrt{1 - \beta_2^t} + \epsilon}
 

@@ -52,10 +52,10 @@ class RMSprop(Optimizer):
 
         g_t &\leftarrow g_t + \lambda \theta_{t-1} \\
         v_t &= \alpha v_{t-1} + (1 - \alpha) g_t^2 \\
-        \bar g_t &= \alpha \bar g_{t-1} + (1 - \alpha) g_t,
-            \quad \tilde v_t = v_t - \bar g_t^2 \ \text{if centered, else}\ \tilde v_t = v_t \\
-        b_t &= \mu b_{t-1} + \frac{g_t}{\sqrt{\tilde v_t} + \epsilon}, \quad
-        \theta_t = \theta_{t-1} - \gamma b_t \quad (\mu > 0) \\
+        \bar g_t &= \alpha \bar g_{t-1} + (1 - \alpha) g_t \ \text{(if centered)} \\
+        \tilde v_t &= v_t - \bar g_t^2 \ \text{if centered, else}\ \tilde v_t = v_t \\
+        b_t &= \mu b_{t-1} + \frac{g_t}{\sqrt{\tilde v_t} + \epsilon} \quad (\mu > 0) \\
+        \theta_t &= \theta_{t-1} - \gamma b_t \quad (\mu > 0) \\
         \theta_t &= \theta_{t-1} - \gamma \frac{g_t}{\sqrt{\tilde v_t} + \epsilon}
             \quad (\mu = 0)
 

@@ -113,7 +113,8 @@ def clip_grad_norm_(
     -----
     All gradients are treated as one long vector :math:`g`:
 
-    .. math:: \|g\|_p = \Big(\sum_k \|g_k\|_p^p\Big)^{1/p}, \qquad
+    .. math:: \|g\|_p = \Big(\sum_k \|g_k\|_p^p\Big)^{1/p},
+
               g \leftarrow g \cdot \min\Big(1, \frac{\text{max\_norm}}
               {\|g\|_p + 10^{-6}}\Big),
 

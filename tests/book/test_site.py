@@ -372,10 +372,6 @@ def test_page_does_not_scroll_sideways_on_a_phone(
     assert not wide_code, f"{relative}: at 400 px code lines do not fit the column:\n" + "\n".join(
         f"{text!r} needs {needed} px of {available}" for text, needed, available in wide_code
     )
-    if relative.startswith("chapters/api/"):
-        # The reference pages set the docstrings' formulas, which are written for a
-        # wide screen; there they scroll inside their box.
-        wide_math = []
     unexpected = [
         (tex, needed, available)
         for tex, needed, available in wide_math

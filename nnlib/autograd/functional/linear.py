@@ -5,7 +5,8 @@ With the leading dimensions of :math:`x` flattened into rows :math:`X`
 the three VJPs are those of :class:`nnlib.layers.Linear`:
 
 .. math:: \frac{\partial L}{\partial X} = G W, \qquad
-          \frac{\partial L}{\partial W} = G^\top X, \qquad
+          \frac{\partial L}{\partial W} = G^\top X,
+
           \frac{\partial L}{\partial b} = \textstyle\sum_n G_n.
 """
 

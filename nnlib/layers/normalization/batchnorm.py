@@ -63,7 +63,8 @@ class BatchNorm1d(Module):
     (:math:`m = N` or :math:`N L`):
 
     .. math:: \mu = \frac1m \sum_i x_i, \quad
-              \sigma^2 = \frac1m \sum_i (x_i - \mu)^2, \quad
+              \sigma^2 = \frac1m \sum_i (x_i - \mu)^2,
+
               \hat x_i = \frac{x_i - \mu}{\sqrt{\sigma^2 + \epsilon}}, \quad
               y_i = \gamma \hat x_i + \beta.
 
@@ -79,7 +80,8 @@ class BatchNorm1d(Module):
     :math:`\sigma` depend on every :math:`x_i` of the channel,
 
     .. math:: \frac{\partial L}{\partial x_i} = \frac{\gamma}{m \hat\sigma}
-              \Big(m g_i - \sum_j g_j - \hat x_i \sum_j g_j \hat x_j\Big), \quad
+              \Big(m g_i - \sum_j g_j - \hat x_i \sum_j g_j \hat x_j\Big),
+
               \frac{\partial L}{\partial \gamma} = \sum_i g_i \hat x_i, \quad
               \frac{\partial L}{\partial \beta} = \sum_i g_i,
 

@@ -56,7 +56,8 @@ class LayerNorm(Module):
     its :math:`m = \prod S` values:
 
     .. math:: \mu = \frac1m \sum_i x_i, \quad
-              \sigma^2 = \frac1m \sum_i (x_i - \mu)^2, \quad
+              \sigma^2 = \frac1m \sum_i (x_i - \mu)^2,
+
               y_i = \gamma_i \frac{x_i - \mu}{\sqrt{\sigma^2 + \epsilon}} + \beta_i,
 
     the same in training and evaluation mode (no running statistics, no
