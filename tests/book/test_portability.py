@@ -34,7 +34,7 @@ from tests.book.notebook_checks import load, nbval_command
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
-SANITIZE = ROOT / "tests" / "book" / "nbval_sanitize.cfg"
+SANITIZE = Path(__file__).with_name("nbval_sanitize.cfg")  # beside this file
 
 pytestmark = pytest.mark.portability
 
